@@ -1,0 +1,74 @@
+"""Read and write tenant recordings on disk (format: docs/recording-format.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from models.recording import FORMAT, Recording, Unavailable, parse_recorded_at
+
+META_FILE = "recording.json"
+
+
+class RecordingError(Exception):
+    """A recording directory that cannot be used, with what is wrong and where."""
+
+
+def _strip_secrets(body: Any) -> Any:
+    """Secret values must never be written; Graph only returns them on creation, but be sure."""
+    if isinstance(body, dict):
+        return {k: _strip_secrets(v) for k, v in body.items() if k != "secretText"}
+    if isinstance(body, list):
+        return [_strip_secrets(v) for v in body]
+    return body
+
+
+def write_recording(recording: Recording, directory: str | os.PathLike[str]) -> Path:
+    """Write every body as `<path>.json` and the metadata as recording.json."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    for path, body in sorted(recording.bodies.items()):
+        target = root / f"{path}.json"
+        if root.resolve() not in target.resolve().parents:
+            raise RecordingError(f"refusing to write outside the recording: {path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(_strip_secrets(body), ensure_ascii=False, indent=1))
+    (root / META_FILE).write_text(json.dumps(recording.meta(), indent=2) + "\n")
+    return root
+
+
+def read_recording(directory: str | os.PathLike[str]) -> Recording:
+    """Load a recording directory; a missing data file means that data was not available."""
+    root = Path(directory)
+    meta_path = root / META_FILE
+    if not meta_path.is_file():
+        raise RecordingError(f"{root} is not a wlx recording: {META_FILE} is missing")
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("format") != FORMAT:
+            raise RecordingError(
+                f"{meta_path}: format {meta.get('format')!r} is not {FORMAT!r}"
+            )
+        recording = Recording(
+            tenant_id=str(meta.get("tenantId") or ""),
+            recorded_at=parse_recorded_at(meta.get("recordedAt")),
+            cloud=str(meta.get("cloud") or "global"),
+        )
+    except (OSError, ValueError, AttributeError) as exc:
+        raise RecordingError(f"{meta_path}: {exc}") from exc
+    for name, why in (meta.get("unavailable") or {}).items():
+        recording.unavailable[str(name)] = Unavailable.from_json(why)
+    for file in sorted(root.rglob("*.json")):
+        if file == meta_path:
+            continue
+        path = file.relative_to(root).as_posix()[: -len(".json")]
+        try:
+            recording.bodies[path] = json.loads(file.read_text())
+        except (OSError, ValueError) as exc:
+            # one unreadable file costs that data only, and says so
+            recording.unavailable.setdefault(
+                path, Unavailable(None, f"unreadable file {file.name}: {exc}")
+            )
+    return recording

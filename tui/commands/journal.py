@@ -1,0 +1,16 @@
+"""`wlx journal`: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "(journal: not built yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    print("wlx journal is not built yet")
+    return 2

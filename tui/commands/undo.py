@@ -1,0 +1,16 @@
+"""`wlx undo`: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "(undo: not built yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    print("wlx undo is not built yet")
+    return 2
