@@ -127,3 +127,18 @@ async def test_batch_items_spend_the_throttle_budget_one_by_one():
         assert [a["status"] for a in answers] == [200] * 10 + [429] * 5
         assert all(int(a["headers"]["Retry-After"]) >= 1 for a in answers[10:])
         assert replay.stats.units == 10 and replay.stats.throttled == 5
+
+
+async def test_item_urls_are_relative_to_the_envelopes_version(server):
+    body = batch("/v1.0/servicePrincipals?$top=1", "beta/auditLogs/signIns",
+                 "servicePrincipals?$top=1", "/applications/app-01/owners?$top=1")
+    answers = {a["id"]: a for a in (await post(server, body)).json()["responses"]}
+    assert [answers[k]["status"] for k in "1234"] == [400, 400, 200, 200]
+    for item_id, segment in (("1", "v1.0"), ("2", "beta")):
+        error = answers[item_id]["body"]["error"]
+        assert error["code"] == "BadRequest"
+        assert error["message"] == f"Resource not found for the segment '{segment}'."
+    # the same in a beta envelope, and beta data answers there
+    beta = await post(server, batch("/beta/auditLogs/signIns", "/auditLogs/signIns?$top=2"),
+                      version="beta")
+    assert [a["status"] for a in beta.json()["responses"]] == [400, 200]

@@ -3,6 +3,8 @@ then exactly the changes, `@removed`, `$deltaToken=latest`, id filters, expiry."
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from test_replay_fixtures import read_all, tenant, transport_client
 
@@ -110,11 +112,31 @@ async def test_delta_filters_by_id_only(client, state):
     assert r.status_code == 400 and r.json()["error"]["code"] == "Request_UnsupportedQuery"
 
 
+async def test_an_expired_link_is_410_with_a_location_to_start_again(client, state):
+    params = {"$select": "displayName", "$filter": "id eq 'sp-001' or id eq 'sp-002'"}
+    first = (await client.get("/v1.0/servicePrincipals/delta", params=params)).json()
+    _, _, link = await delta_round(client, "/v1.0/servicePrincipals/delta", params=params)
+    state.expire_delta_links()
+    for stale in (link, first["@odata.deltaLink"]):
+        r = await client.get(stale)
+        assert r.status_code == 410
+        assert r.json()["error"]["code"] == "syncStateNotFound"  # [DQ]'s spelling
+        location = r.headers["Location"]
+        assert location.startswith("https://graph.microsoft.com/v1.0/servicePrincipals/delta?")
+        assert parse_qs(urlsplit(location).query) == {k: [v] for k, v in params.items()}
+    # the Location starts a full round with the same options
+    items, _, fresh = await delta_round(client, location)
+    assert items == [{"id": "sp-001", "displayName": "Workload 001"},
+                     {"id": "sp-002", "displayName": "Workload 002"}]
+    assert (await client.get(fresh)).status_code == 200
+
+
 async def test_expired_or_foreign_tokens(client, state):
     _, _, link = await delta_round(client, "/v1.0/applications/delta")
     state.expire_delta_links()
     r = await client.get(link)
-    assert r.status_code == 410 and r.json()["error"]["code"] == "SyncStateNotFound"
+    assert r.status_code == 410 and r.json()["error"]["code"] == "syncStateNotFound"
+    assert r.headers["Location"] == "https://graph.microsoft.com/v1.0/applications/delta"
     _, _, app_link = await delta_round(client, "/v1.0/applications/delta")
     foreign = app_link.replace("/applications/delta", "/servicePrincipals/delta")
     assert (await client.get(foreign)).status_code == 400

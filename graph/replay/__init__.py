@@ -6,9 +6,11 @@
 
 It speaks Graph's protocol as our reader uses it: paging with `@odata.nextLink`, `$select`,
 `$filter`, `$count`, `$expand`, JSON `$batch`, delta with `@odata.deltaLink`, Graph-shaped
-errors; and injects faults (429/503 rates, 403 on paths, latency, a resource unit budget).
-Modules: state (tenant in memory), query/filters (OData options), listing/resources
-(answers), delta, batch, faults (and counters), handler (routing), transport, server.
+errors; and injects faults (429/503 rates, 403 on paths, latency, a resource unit budget
+with Graph's separate request limits). The contract it follows is docs/graph-protocol.md §4.
+Modules: state (tenant in memory), query/filters (OData options), schema (what `$select`
+may name, default properties), listing/resources (answers), delta, batch, faults (and
+counters), handler (routing), transport, server.
 """
 
 from graph.replay.faults import Faults, Stats, parse_fail_rates

@@ -4,6 +4,8 @@ The envelope answers 200 whenever the batch itself is well formed; each item car
 own status, headers and body, so a throttled or denied item (429 with `Retry-After`, 403)
 sits next to successful ones and nothing retries it for the client. Items run in order,
 after the items they name in `dependsOn`; an item whose dependency failed answers 424.
+Item URLs are relative to the envelope's version (`/servicePrincipals`, with or without
+the leading slash); one that names a version again (`/v1.0/...`) answers 400 like Graph.
 Every item goes through the same faults and budget as a top-level request.
 """
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from graph.replay.handler import Replay
 
 MAX_REQUESTS = 20
+VERSIONS = ("v1.0", "beta")
 
 
 def _items(body: bytes) -> list[dict[str, Any]]:
@@ -76,6 +79,9 @@ def _answer(replay: Replay, version: str, item: dict[str, Any]) -> Reply:
     if item["method"].upper() != "GET":
         return _error(replay, GraphError(405))
     split = urlsplit("/" + url.lstrip("/"))
+    first = split.path.lstrip("/").split("/", 1)[0]
+    if first in VERSIONS:  # the version is the envelope's; Graph reads it as a segment
+        return _error(replay, bad_request(f"Resource not found for the segment '{first}'."))
     headers = item.get("headers") if isinstance(item.get("headers"), dict) else {}
     return replay.run_get(version, split.path.lstrip("/"), split.query,
                           {str(k): str(v) for k, v in headers.items()})

@@ -7,7 +7,8 @@ objects, just a link from now). It pages with `@odata.nextLink` and ends with
 `$filter=id eq '…'` or ids joined by `or`) are carried inside the tokens; `id` always
 comes back; removed objects come as `{"id", "@removed": {"reason"}}` ("changed": soft
 deleted, restorable; "deleted": gone). A link older than `state.expire_delta_links()`
-answers 410 Gone, which tells the reader to start over with a full read.
+answers 410 Gone (`syncStateNotFound`) with a `Location` to a fresh initial round, which
+tells the reader to start over with a full read.
 Page size: 100, or `Prefer: odata.maxpagesize=N` / `$top` up to 999.
 """
 
@@ -26,6 +27,17 @@ from graph.replay.state import Collection, ReplayState, dump
 DELTA_PAGE = 100
 _ID_FILTER = re.compile(r"^\s*id\s+eq\s+'[^']*'(\s+or\s+id\s+eq\s+'[^']*')*\s*$", re.I)
 _MAXPAGE = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)", re.I)
+
+
+def _gone(req: Request, token: dict[str, Any]) -> GraphError:
+    """410 Gone for an expired or reset link, with a `Location` to a fresh initial round
+    carrying the round's own `$select` and `$filter` ([DQ]: "resync fully")."""
+    params = [(name, token[key]) for name, key in (("$select", "s"), ("$filter", "f"))
+              if isinstance(token.get(key), str) and token[key]]
+    location = link(req.base, f"{req.version}/{req.path}", params)
+    return GraphError(410, "The delta token has expired or was reset. Start a full "
+                      "synchronization again from the Location header.",
+                      "syncStateNotFound", {"Location": location})
 
 
 def _page_size(req: Request) -> int:
@@ -56,12 +68,12 @@ def serve_delta(state: ReplayState, req: Request, coll: Collection, entity: str)
         now = state.version
         epoch = state.epoch
     if query.skiptoken:
-        token = _token(query.skiptoken, "$skiptoken", coll, epoch)
+        token = _token(query.skiptoken, "$skiptoken", coll, epoch, req)
     elif query.deltatoken and query.deltatoken.lower() == "latest":
         select, text = _options(req)
         token = {"s": select, "f": text, "since": now, "upto": now, "o": 0, "latest": 1}
     elif query.deltatoken:
-        token = _token(query.deltatoken, "$deltatoken", coll, epoch)
+        token = _token(query.deltatoken, "$deltatoken", coll, epoch, req)
         token = {**token, "since": token["v"], "upto": now, "o": 0}
     else:
         select, text = _options(req)
@@ -99,13 +111,13 @@ def serve_delta(state: ReplayState, req: Request, coll: Collection, entity: str)
     return raw_json_reply(page_body(context, dump(items)[1:-1], next_link, None, delta_link))
 
 
-def _token(value: str, what: str, coll: Collection, epoch: int) -> dict[str, Any]:
+def _token(value: str, what: str, coll: Collection, epoch: int,
+           req: Request) -> dict[str, Any]:
     token = decode_token(value, what)
     if token.get("p") != coll.path:
         raise bad_request(f"Invalid {what}: it belongs to another collection.")
     if token.get("e") != epoch:
-        raise GraphError(410, "The delta token has expired. Start a full synchronization "
-                         "again without a token.", "SyncStateNotFound")
+        raise _gone(req, token)
     needed = ("s", "f", "v") if what == "$deltatoken" else ("s", "f", "since", "upto", "o")
     if any(k not in token for k in needed):
         raise bad_request(f"Invalid {what} value.")

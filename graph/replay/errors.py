@@ -16,7 +16,7 @@ DEFAULT_CODES = {
     403: "Authorization_RequestDenied",
     404: "Request_ResourceNotFound",
     405: "Request_BadRequest",
-    410: "SyncStateNotFound",
+    410: "syncStateNotFound",
     424: "FailedDependency",
     429: "TooManyRequests",
     503: "serviceNotAvailable",
@@ -27,7 +27,7 @@ DEFAULT_MESSAGES = {
     404: "Resource not found.",
     405: "Specified HTTP method is not allowed for the request target.",
     424: "The request depends on a request that failed.",
-    429: "Too many requests. Please retry after the time given in Retry-After.",
+    429: "Please retry again later.",  # Graph's words ([TH])
     503: "The service is temporarily unavailable. Please retry.",
 }
 

@@ -8,8 +8,13 @@
 - `throttle_units`: Graph's directory budget, resource units per 10 s window per app
   (GRAPH-FACTS.md: 3,500 / 5,000 / 8,000 by tenant size). A request over budget answers
   429 with `Retry-After` = seconds until enough units leave the window; throttled
-  requests cost nothing. `report_requests` optionally adds the reporting APIs' limit
-  (audit logs and sign-in reports: 5 requests per 10 s).
+  requests cost nothing. With a budget set, Graph's separate request limits apply too
+  (docs/graph-protocol.md §1.4, §4): 150 requests per minute whose `$select` names
+  `keyCredentials` on applications or service principals (lists, objects, delta, and
+  the pages that follow them), and 1 request per second on `identityProtection/*`;
+  `key_credential_requests` / `identity_protection_requests` set them apart from the
+  budget (0: off). `report_requests` optionally adds the reporting APIs' limit (audit
+  logs and sign-in reports: 5 requests per 10 s).
 - `latency_ms` is added once per top-level request by the transport or server.
 """
 
@@ -25,9 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.replay.errors import GraphError
-from graph.replay.query import Query
+from graph.replay.query import Query, decode_token
+from graph.replay.schema import selects_key_credentials
 
 WINDOW_SECONDS = 10.0
+# Graph's per-tenant request limits besides the unit budget ([APL][SPL], [IPL])
+KEY_CREDENTIAL_REQUESTS, KEY_CREDENTIAL_WINDOW = 150, 60.0
+IDENTITY_PROTECTION_REQUESTS, IDENTITY_PROTECTION_WINDOW = 1, 1.0
 # Graph's base cost in resource units of a GET (throttling-limits, "Identity and access
 # service limits"); any other identity path costs 1. `{id}` matches one segment.
 BASE_COSTS = {
@@ -39,7 +48,9 @@ BASE_COSTS = {
 }
 # these have their own limits, not the directory's resource units
 REPORT_ROOTS = ("auditLogs/", "reports/")
-UNMETERED_ROOTS = (*REPORT_ROOTS, "identityProtection/", "_wlx/")
+RISK_ROOT = "identityProtection/"
+UNMETERED_ROOTS = (*REPORT_ROOTS, RISK_ROOT, "_wlx/")
+CREDENTIAL_COLLECTIONS = ("applications", "servicePrincipals")
 UNKNOWN_APP = "00000000-0000-0000-0000-000000000000"  # the replay has no sign-in
 
 
@@ -62,6 +73,25 @@ def units_for(path: str, query: Query) -> int:
     if query.top is not None and query.top < 20:
         cost -= 1
     return max(cost, 1)
+
+
+def selects_keys(path: str, query: Query) -> bool:
+    """Whether a GET falls under the 150-per-minute `keyCredentials` limit: `$select` names
+    it on an application or service principal list, object or delta round. A next or
+    delta link carries the round's `$select` inside its token, so its pages count too."""
+    parts = path.strip("/").split("/")
+    if parts[0] not in CREDENTIAL_COLLECTIONS or len(parts) > 2:
+        return False
+    if selects_key_credentials(query.select):
+        return True
+    token = query.skiptoken or query.deltatoken
+    if token and token.lower() != "latest":
+        try:
+            select = decode_token(token).get("s")
+        except GraphError:  # a broken token is the resource's 400, not a throttle
+            return False
+        return isinstance(select, str) and selects_key_credentials(tuple(select.split(",")))
+    return False
 
 
 def parse_fail_rates(text: str) -> dict[int, float]:
@@ -89,6 +119,10 @@ class Faults:
     deny: tuple[str, ...] = ()
     throttle_units: int = 0  # per WINDOW_SECONDS; 0 = no budget
     report_requests: int = 0  # per WINDOW_SECONDS on audit logs and reports; 0 = no limit
+    # per minute, $select naming keyCredentials; None: Graph's 150 when throttle_units is set
+    key_credential_requests: int | None = None
+    # per second on identityProtection/*; None: Graph's 1 when throttle_units is set
+    identity_protection_requests: int | None = None
     retry_after: int = 1  # seconds, for injected 429/503
     seed: int = 0
 
@@ -135,27 +169,45 @@ class Stats:
 
 
 class _Window:
-    """Amounts spent in the last WINDOW_SECONDS, to tell how long until `need` fits."""
+    """Amounts spent in the last `seconds`, to tell how long until `need` fits."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, seconds: float = WINDOW_SECONDS) -> None:
         self.limit = limit
+        self.seconds = seconds
         self.spent: deque[tuple[float, int]] = deque()
         self.total = 0
 
-    def try_spend(self, now: float, amount: int) -> float:
-        """0 when spent; otherwise the seconds to wait before it would fit."""
-        while self.spent and self.spent[0][0] <= now - WINDOW_SECONDS:
+    def wait(self, now: float, amount: int) -> float:
+        """0 when `amount` fits now; otherwise the seconds until it would."""
+        while self.spent and self.spent[0][0] <= now - self.seconds:
             self.total -= self.spent.popleft()[1]
         if self.total + amount <= self.limit:
-            self.spent.append((now, amount))
-            self.total += amount
             return 0.0
         freed = 0
         for at, spent in self.spent:
             freed += spent
             if self.total - freed + amount <= self.limit:
-                return at + WINDOW_SECONDS - now
-        return WINDOW_SECONDS  # more than a whole window's budget: wait a full window
+                return at + self.seconds - now
+        return self.seconds  # more than a whole window's worth: wait a full window
+
+    def spend(self, now: float, amount: int) -> None:
+        self.spent.append((now, amount))
+        self.total += amount
+
+    def try_spend(self, now: float, amount: int) -> float:
+        """0 when spent; otherwise the seconds to wait before it would fit."""
+        wait = self.wait(now, amount)
+        if not wait:
+            self.spend(now, amount)
+        return wait
+
+
+def _request_limit(option: int | None, budget: int, graphs: int, seconds: float
+                   ) -> _Window | None:
+    """A request limit's window: the option when given (0: off), else Graph's own
+    limit whenever a unit budget makes the replay throttle at all."""
+    limit = option if option is not None else (graphs if budget > 0 else 0)
+    return _Window(limit, seconds) if limit > 0 else None
 
 
 class FaultInjector:
@@ -170,6 +222,11 @@ class FaultInjector:
         self.seen: Counter[str] = Counter()
         self.budget = _Window(faults.throttle_units) if faults.throttle_units else None
         self.reports = _Window(faults.report_requests) if faults.report_requests else None
+        self.key_reads = _request_limit(faults.key_credential_requests, faults.throttle_units,
+                                        KEY_CREDENTIAL_REQUESTS, KEY_CREDENTIAL_WINDOW)
+        self.risk_reads = _request_limit(faults.identity_protection_requests,
+                                         faults.throttle_units, IDENTITY_PROTECTION_REQUESTS,
+                                         IDENTITY_PROTECTION_WINDOW)
         self.deny = tuple(p.strip("/") for p in faults.deny if p.strip("/"))
         # <scope>/<limit>/<application id>/<tenant id>, as Graph names what throttled
         self.scope = f"Tenant_Application/Read/{UNKNOWN_APP}/{tenant_id or UNKNOWN_APP}"
@@ -191,9 +248,11 @@ class FaultInjector:
         return False
 
     def check(self, method: str, version: str, path: str, query_string: str,
-              units: int) -> tuple[GraphError | None, dict[str, str]]:
+              units: int, query: Query | None = None
+              ) -> tuple[GraphError | None, dict[str, str]]:
         """The fault for this request (None: it goes through, its units charged), and the
-        headers Graph adds to an answer near the budget (x-ms-throttle-limit-percentage)."""
+        headers Graph adds to an answer near the budget (x-ms-throttle-limit-percentage).
+        `query` (parsed) lets the `keyCredentials` limit see `$select`."""
         if self.faults.fail_rates:
             draw = self._draw(f"{method} {version}/{path}?{query_string}")
             for status, rate in sorted(self.faults.fail_rates.items()):
@@ -208,15 +267,26 @@ class FaultInjector:
             return GraphError(403, code="Authorization_RequestDenied"), {}
         now = self.clock()
         headers: dict[str, str] = {}
+        path = path.strip("/")
+        # every limit this request falls under; it passes only if all have room, and only
+        # then spends from each (a throttled request costs nothing anywhere)
+        windows: list[tuple[_Window, int, str]] = []
+        if self.reports and path.startswith(REPORT_ROOTS):
+            windows.append((self.reports, 1, "RequestLimitExceeded"))
+        if self.risk_reads and path.startswith(RISK_ROOT):
+            windows.append((self.risk_reads, 1, "RequestLimitExceeded"))
+        if self.key_reads and query is not None and selects_keys(path, query):
+            windows.append((self.key_reads, 1, "KeyCredentialsRequestLimitExceeded"))
+        if self.budget and units:
+            windows.append((self.budget, units, "ResourceUnitLimitExceeded"))
         with self.lock:
-            if self.reports and path.startswith(REPORT_ROOTS):
-                wait = self.reports.try_spend(now, 1)
+            for window, amount, reason in windows:
+                wait = window.wait(now, amount)
                 if wait:
-                    return self._throttled(wait, "RequestLimitExceeded"), {}
+                    return self._throttled(wait, reason), {}
+            for window, amount, _reason in windows:
+                window.spend(now, amount)
             if self.budget and units:
-                wait = self.budget.try_spend(now, units)
-                if wait:
-                    return self._throttled(wait, "ResourceUnitLimitExceeded"), {}
                 used = self.budget.total / self.budget.limit
                 if used > 0.8:  # Graph's early warning to well-behaved callers
                     headers["x-ms-throttle-limit-percentage"] = f"{min(used, 1.8):.1f}"
@@ -225,8 +295,7 @@ class FaultInjector:
 
     def _throttled(self, wait: float, reason: str) -> GraphError:
         self.stats.count(throttled=1)
-        return GraphError(429, "Too many requests: the application's request budget for "
-                          "this tenant is used up. Retry after the given time.",
+        return GraphError(429, "Please retry again later.",  # Graph's words ([TH])
                           "TooManyRequests", {"Retry-After": str(max(1, math.ceil(wait))),
                                               "x-ms-throttle-information": reason,
                                               "x-ms-throttle-scope": self.scope})

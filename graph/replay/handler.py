@@ -85,24 +85,29 @@ class Replay:
                 client_id: str = "") -> Reply:
         """One GET, top-level or inside a $batch: faults, units, then the answer."""
         request_id = request_id or str(uuid.uuid4())
+        charged = 0  # units spent once the request passed faults and limits
+        extra: dict[str, str] = {}
         try:
             query = Query.parse(query_string)
             units = units_for(path, query)
-            fault, extra = self.injector.check("GET", version, path, query_string, units)
+            fault, extra = self.injector.check("GET", version, path, query_string, units,
+                                               query)
             if fault is not None:
                 raise fault
+            charged = units
             req = Request(version, path.strip("/"), query, self.base_url,
                           {k.lower(): v for k, v in headers.items()})
             with self.state.lock:  # tests and (later) writes change the state meanwhile
                 reply = resources.get(self.state, req)
-            reply.units = units
-            if units:
-                reply.headers["x-ms-resource-unit"] = str(units)
-            reply.headers.update(extra)
         except GraphError as error:
             reply = error_reply(error, request_id, client_id)
         except Exception:  # a replay bug must not kill the server: answer like Graph's 500
             reply = _internal_error(request_id, client_id)
+        # every metered answer says what it cost, a refusal after metering (404) included
+        reply.units = charged
+        if charged:
+            reply.headers["x-ms-resource-unit"] = str(charged)
+            reply.headers.update(extra)
         self.stats.answered(reply.status)
         reply.headers.update(_ids(request_id, client_id))
         return reply

@@ -84,17 +84,16 @@ def matching_keys(state: ReplayState, req: Request, coll: Collection,
     return keys
 
 
-def check_count(req: Request) -> None:
-    if req.query.count and req.directory and not req.eventual:
-        raise bad_request("$count is not currently supported without the "
-                          "'ConsistencyLevel: eventual' header.", "Request_BadRequest")
+def counted(req: Request) -> bool:
+    """Whether the answer carries `@odata.count`: on directory objects `$count=true` needs
+    `ConsistencyLevel: eventual`, and without it Graph silently ignores it ([AQ])."""
+    return req.query.count and (req.eventual or not req.directory)
 
 
 def serve_list(state: ReplayState, req: Request, coll: Collection, entity: str,
                expand_lookup: RelationLookup = None, cache: bool = True) -> Reply:
     """One page of a collection as Graph answers `GET /<collection>?...`."""
     query = req.query
-    check_count(req)
     if query.deltatoken:
         raise bad_request("$deltatoken applies to delta functions only.")
     if query.expand and expand_lookup is None:
@@ -136,7 +135,7 @@ def serve_list(state: ReplayState, req: Request, coll: Collection, entity: str,
         next_link = link(req.base, f"{req.version}/{req.path}",
                          query.raw + [("$skiptoken", token)])
     # Graph puts @odata.count on the first page only
-    count = len(keys) if query.count and not query.skiptoken else None
+    count = len(keys) if counted(req) and not query.skiptoken else None
     return raw_json_reply(page_body(req.context(entity, query.select), items, next_link, count))
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from graph.replay.errors import bad_request
+from graph.replay.errors import GraphError, bad_request
 from graph.replay.filters import Filter, compile_filter
+from graph.replay.schema import default_view
 
 # Graph's page sizes (GRAPH-FACTS.md): 100 by default, 999 at most, 1000 for sign-ins
 DEFAULT_PAGE = 100
@@ -73,6 +74,10 @@ class Query:
                 query.top = _parse_top(value)
             elif key == "$expand":
                 query.expand = parse_expand(value)
+                if len(query.expand) > 1:  # docs/graph-protocol.md §1.1: one relation
+                    raise bad_request("The result of parsing $expand contained at least "
+                                      f"{len(query.expand)} items, but the maximum allowed "
+                                      "is 1.")
             elif key == "$count":
                 if value.lower() not in ("true", "false"):
                     raise bad_request(f"Invalid value '{value}' for $count.")
@@ -92,15 +97,19 @@ class Query:
         if self.top is None:
             return min(default, limit)
         if self.top > limit:
-            raise bad_request(f"Invalid page size specified: '{self.top}'. Must be between "
-                              f"1 and {limit} inclusive.", "Request_BadRequest")
+            raise page_size_error(str(self.top), limit)
         return self.top
+
+
+def page_size_error(value: str, limit: int = MAX_PAGE) -> GraphError:
+    """Graph's answer to `$top` out of range (e.g. `$top=1000` on a directory list)."""
+    return bad_request(f"Invalid page size specified: '{value}'. Must be between 1 and "
+                       f"{limit} inclusive.", "Request_UnsupportedQuery")
 
 
 def _parse_top(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
-        raise bad_request(f"Invalid page size specified: '{value}'. Must be between 1 and "
-                          f"{MAX_PAGE} inclusive.", "Request_BadRequest")
+        raise page_size_error(value)
     return int(value)
 
 
@@ -152,9 +161,10 @@ def project(obj: Any, select: tuple[str, ...] | None, keep_id: bool = False) -> 
 
     `@odata.type` stays where the object has it (mixed directory object lists); `id`
     only when asked, or where Graph always returns it (delta, expanded objects).
+    Without `$select`: Graph's default properties (`schema.default_view`).
     """
     if select is None or not isinstance(obj, dict):
-        return obj
+        return default_view(obj)
     out: dict[str, Any] = {}
     if "@odata.type" in obj:
         out["@odata.type"] = obj["@odata.type"]

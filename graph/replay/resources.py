@@ -7,17 +7,22 @@ memberOf, and `appRoleAssignedTo` derived from everyone's appRoleAssignments);
 A beta path falls back to the v1.0 data when the recording has no beta copy.
 A data kind the recording marks unavailable answers as Graph did (403, or what a beta
 report answers without a licence); a kind never read answers 403.
+`$select` names are checked against the v1.0 type (`schema`); sign-ins without an
+event-type filter are interactive user sign-ins only, as on Graph.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from graph.replay import delta
 from graph.replay.errors import GraphError, bad_request, not_found
-from graph.replay.listing import Request, check_count, matching_keys, serve_list, serve_object
+from graph.replay.filters import Filter
+from graph.replay.listing import Request, matching_keys, serve_list, serve_object
 from graph.replay.reply import Reply, text_reply
+from graph.replay.schema import check_select
 from graph.replay.state import Collection, ReplayState, kind_for_path
 from models.recording import KIND_BY_NAME, DataKind, Unavailable
 
@@ -97,6 +102,9 @@ def get(state: ReplayState, req: Request) -> Reply:
     segments = req.path.split("/")
     if not req.path or "" in segments:
         raise bad_request("Invalid request: empty path segment.")
+    req.query.select = check_select(req.version, req.path, req.query.select)
+    if segments[-2:] == ["auditLogs", "signIns"]:
+        req.query.filter = _sign_in_filter(req.query.filter)
     if segments[-1] == "$count":
         return _count(state, req, segments[:-1])
     if len(segments) == 2 and segments[1] in DELTA_NAMES:
@@ -126,6 +134,23 @@ def get(state: ReplayState, req: Request) -> Reply:
                   else f"{segments[0]}('{segments[1]}')/{segments[2]}")
         return serve_list(state, req, Collection(full, items), entity, cache=False)
     raise _segment_error(segments[-1])
+
+
+def _sign_in_filter(flt: Filter | None) -> Filter:
+    """Sign-ins without an event-type filter are interactive user sign-ins only ([ENT]):
+    service principal and managed identity ones need `signInEventTypes/any(...)`."""
+    if flt is not None and "signineventtypes" in flt.text.lower():
+        return flt
+
+    def interactive(obj: Any) -> bool:
+        types = obj.get("signInEventTypes") if isinstance(obj, dict) else None
+        # a row without the property predates event types: an interactive user sign-in
+        return not types or (isinstance(types, list) and "interactiveUser" in types)
+    if flt is None:
+        return Filter("(interactiveUser only)", interactive, False)
+    inner = flt.match
+    return Filter(f"(interactiveUser only) and ({flt.text})",
+                  lambda o: interactive(o) and inner(o), flt.advanced)
 
 
 def _object(state: ReplayState, version: str, parent: str, object_id: str) -> Any:
@@ -164,9 +189,8 @@ def _expander(state: ReplayState, req: Request, parent: str) -> Any:
 
 def _count(state: ReplayState, req: Request, segments: list[str]) -> Reply:
     """`/users/$count` and `/<collection>/$count`: a plain-text number."""
-    if not req.eventual:
-        raise bad_request("$count is not currently supported without the "
-                          "'ConsistencyLevel: eventual' header.", "Request_BadRequest")
+    if not req.eventual:  # Graph's words, docs/graph-protocol.md §1.8
+        raise bad_request("$count is not currently supported.", "Request_BadRequest")
     path = "/".join(segments)
     if path == "users":
         kind = KIND_BY_NAME["userCount"]
@@ -177,12 +201,12 @@ def _count(state: ReplayState, req: Request, segments: list[str]) -> Reply:
         if not isinstance(value, int):
             raise not_found("The number of users was not recorded.")
         return text_reply(str(value))
-    sub = Request(req.version, path, req.query, req.base, req.headers)
+    # the $count segment counts like `$count=true` (advanced filters allowed)
+    sub = Request(req.version, path, replace(req.query, count=True), req.base, req.headers)
     _check_kind(state, req.version, path)
     coll = _collection(state, req.version, path)
     if coll is None and len(segments) == 3:
         coll = Collection(f"{req.version}/{path}", _relation(state, req.version, segments))
     if coll is None:
         raise _segment_error(segments[-1] if segments else "$count")
-    check_count(sub)
     return text_reply(str(len(matching_keys(state, sub, coll, cache=False))))

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from graph.replay.schema import default_view
 from models.recording import KIND_BY_NAME, KINDS, DataKind, Recording, Unavailable
 
 
@@ -67,10 +68,11 @@ class Collection:
         return self.objects.get(key)
 
     def json(self, key: str) -> bytes:
-        """The object serialised once and kept: full pages are joins of these bytes."""
+        """The object as sent without `$select`, serialised once and kept: full pages are
+        joins of these bytes."""
         cached = self._json.get(key)
         if cached is None:
-            cached = self._json[key] = dump(self.objects[key])
+            cached = self._json[key] = dump(default_view(self.objects[key]))
         return cached
 
     def put(self, obj: dict[str, Any], version: int) -> None:
