@@ -25,16 +25,38 @@ def _strip_secrets(body: Any) -> Any:
     return body
 
 
+def _dump(body: Any, out: Any) -> None:
+    if isinstance(body, dict) and isinstance(body.get("value"), list) and len(body) == 1:
+        out.write('{"value": [\n')
+        items = body["value"]
+        for i, item in enumerate(items):
+            text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+            if '"secretText"' in text:  # rare: only strip (a deep copy) when needed
+                text = json.dumps(_strip_secrets(item), ensure_ascii=False,
+                                  separators=(",", ":"))
+            out.write(text)
+            out.write(",\n" if i + 1 < len(items) else "\n")
+        out.write("]}\n")
+    else:
+        json.dump(_strip_secrets(body), out, ensure_ascii=False)
+
+
 def write_recording(recording: Recording, directory: str | os.PathLike[str]) -> Path:
     """Write every body as `<path>.json` and the metadata as recording.json."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
+    resolved = root.resolve()
+    made: set[Path] = set()
     for path, body in sorted(recording.bodies.items()):
-        target = root / f"{path}.json"
-        if root.resolve() not in target.resolve().parents:
+        if ".." in path.split("/") or path.startswith("/"):
             raise RecordingError(f"refusing to write outside the recording: {path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(_strip_secrets(body), ensure_ascii=False, indent=1))
+        target = resolved / f"{path}.json"
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        # compact, one object per line: small files that still diff and grep well
+        with open(target, "w", encoding="utf-8") as out:
+            _dump(body, out)
     (root / META_FILE).write_text(json.dumps(recording.meta(), indent=2) + "\n")
     return root
 

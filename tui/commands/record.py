@@ -1,16 +1,105 @@
-"""`wlx record`: not built yet."""
+"""`wlx record OUT`: write a tenant recording (docs/recording-format.md) to a directory.
+
+`--demo` writes the built-in demo tenant (no Azure account needed): deterministic for a
+given `--size`, `--seed` and `--now`. Recording a live tenant needs the Graph reader of
+issue 3 and is added to `_record_live` when it lands.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
-HELP = "(record: not built yet)"
+HELP = "write a tenant recording to a directory (--demo: the built-in demo tenant)"
+RECORDING_PARTS = ("recording.json", "v1.0", "beta")  # what a previous recording consists of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("out", metavar="OUT", help="directory to write the recording to")
+    parser.add_argument("--demo", action="store_true",
+                        help="record the built-in demo tenant instead of a live one")
+    parser.add_argument("--size", type=int, default=300, metavar="N",
+                        help="demo: about N workload identities (default 300, at most 100000)")
+    parser.add_argument("--seed", type=int, default=7, metavar="N",
+                        help="demo: seed of the generator (default 7); same seed, same tenant")
+    parser.add_argument("--now", metavar="ISO",
+                        help="demo: the moment the recording is taken, e.g. "
+                        "2026-11-20T09:00:00Z (default: now); all dates are relative to it")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty OUT, replacing a recording already there")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("wlx record is not built yet")
+    out = Path(args.out)
+    problem = _check_out(out, args.force)
+    if problem:
+        print(f"wlx record: {problem}", file=sys.stderr)
+        return 2
+    if args.demo:
+        return _record_demo(args, out)
+    return _record_live(args, out)
+
+
+def _check_out(out: Path, force: bool) -> str | None:
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a directory"
+    if out.is_dir() and any(out.iterdir()) and not force:
+        return f"{out} is not empty; use --force to write into it anyway"
+    return None
+
+
+def _parse_now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)  # the command line is the one place that reads the clock
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _clear_previous(out: Path) -> None:
+    """--force over an earlier recording: drop its files, so no stale relation survives."""
+    if not (out / "recording.json").is_file():
+        return  # not a recording: write alongside whatever is there, remove nothing
+    for name in RECORDING_PARTS:
+        part = out / name
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        elif part.exists() or part.is_symlink():
+            part.unlink()
+
+
+def _record_demo(args: argparse.Namespace, out: Path) -> int:
+    from graph.demo import MAX_SIZE, generate_demo
+    from graph.recording import RecordingError, write_recording
+
+    if not 1 <= args.size <= MAX_SIZE:
+        print(f"wlx record: --size must be between 1 and {MAX_SIZE}", file=sys.stderr)
+        return 2
+    try:
+        now = _parse_now(args.now)
+    except ValueError:
+        print(f"wlx record: --now {args.now!r} is not an ISO-8601 time, e.g. "
+              "2026-11-20T09:00:00Z", file=sys.stderr)
+        return 2
+    recording = generate_demo(args.size, args.seed, now=now)
+    try:
+        if args.force:
+            _clear_previous(out)
+        write_recording(recording, out)
+    except (OSError, RecordingError) as exc:
+        print(f"wlx record: cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    apps = len(recording.items("v1.0/applications"))
+    sps = len(recording.items("v1.0/servicePrincipals"))
+    print(f"wrote the demo tenant (seed {args.seed}, as of {recording.meta()['recordedAt']}): "
+          f"{sps:,} service principals, {apps:,} app registrations, "
+          f"{len(recording.bodies):,} files, to {out}")
+    return 0
+
+
+def _record_live(args: argparse.Namespace, out: Path) -> int:
+    print("wlx record: recording a live tenant needs issue 3's reader (not built yet); "
+          "use --demo for the built-in demo tenant", file=sys.stderr)
     return 2
