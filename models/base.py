@@ -9,13 +9,14 @@ its default, and each repair is counted as a data warning that the UI can show.
 from __future__ import annotations
 
 import contextlib
+import copy
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, WrapValidator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, WrapValidator
 from pydantic.alias_generators import to_camel
 
 
@@ -50,6 +51,7 @@ class DataWarnings:
 
 
 M = TypeVar("M", bound="GraphModel")
+T = TypeVar("T")
 
 _collector: contextvars.ContextVar[DataWarnings | None] = contextvars.ContextVar(
     "wlx_data_warnings", default=None
@@ -96,33 +98,98 @@ Timestamp = Annotated[datetime | None, WrapValidator(_lenient_datetime)]
 """A Graph DateTimeOffset; None when absent or malformed (counted as a warning)."""
 
 
-def _drop_bad_input(data: dict[str, Any], errors: list[dict[str, Any]]) -> list[tuple[str, Any]]:
-    """Remove from `data` (a copy) the inputs that failed validation; return what went."""
+
+def _key_in(node: dict[str, Any], part: str) -> str | None:
+    if part in node:
+        return part
+    camel = to_camel(part)
+    return camel if camel in node else None
+
+
+def _remove_bad_inputs(data: dict[str, Any], errors: list[Any]) -> list[tuple[str, Any]]:
+    """Remove, in place, every input an error points at; return (path, value) of each.
+
+    A bad list item goes; a bad property goes (its field falls back to its default).
+    Parts of a location that are not keys (a union's tag) are skipped.
+    """
     removed: list[tuple[str, Any]] = []
-    bad_items: dict[str, set[int]] = {}
+    from_lists: dict[int, tuple[list[Any], set[int], str]] = {}
     for error in errors:
-        loc = error.get("loc", ())
-        if not loc or not isinstance(loc[0], str):
+        node: Any = data
+        path: list[str] = []
+        target: tuple[Any, Any] | None = None
+        for part in error.get("loc", ()):
+            if isinstance(node, dict) and isinstance(part, str):
+                key = _key_in(node, part)
+                if key is None:
+                    continue  # a union's tag, not a key of the data
+                target, node = (node, key), node[key]
+                path.append(key)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                target, node = (node, part), node[part]
+                path.append(f"[{part}]")
+            else:
+                break
+        if target is None:
             continue
-        key = loc[0] if loc[0] in data else to_camel(loc[0])
-        if key not in data:
-            continue
-        value = data[key]
-        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
-            bad_items.setdefault(key, set()).add(loc[1])
-        else:
-            removed.append((key, data.pop(key)))
-    for key, indexes in bad_items.items():
-        if key not in data:
-            continue
-        items = data[key]
-        removed.extend((f"{key}[{i}]", items[i]) for i in sorted(indexes) if i < len(items))
-        data[key] = [item for i, item in enumerate(items) if i not in indexes]
+        parent, key = target
+        where = ".".join(path).replace(".[", "[")
+        if isinstance(parent, list):
+            from_lists.setdefault(id(parent), (parent, set(), where.rsplit("[", 1)[0]))[1].add(key)
+        elif key in parent:
+            value = parent.pop(key)
+            if value is not None:  # a null is "not given", not bad data
+                removed.append((where, value))
+    for items, indexes, where in from_lists.values():
+        for index in sorted(indexes, reverse=True):
+            removed.append((f"{where}[{index}]", items[index]))
+            del items[index]
     return removed
 
 
+def tolerant(name: str, validate: Callable[[Any], T], data: Any) -> T:
+    """`validate(data)`; on errors drop what is bad (counted as warnings) and try again.
+
+    The fast path is pydantic's own validation: repairs cost only when data is bad.
+    """
+    collector = _collector.get()
+    mark = (collector.count, len(collector.items)) if collector is not None else (0, 0)
+    try:
+        return validate(data)
+    except ValidationError as first:
+        errors = first.errors()
+    if not isinstance(data, dict):
+        raise TypeError(f"{name}: not an object: {_short(data)}")
+    data = copy.deepcopy(data)
+    raw_id = data.get("id")
+    object_id = raw_id if isinstance(raw_id, str) else ""
+    removed: list[tuple[str, Any]] = []
+    for _ in range(8):
+        if collector is not None:  # the failed attempt's warnings come again on retry
+            collector.count = mark[0]
+            del collector.items[mark[1]:]
+        dropped = _remove_bad_inputs(data, errors)
+        removed.extend(dropped)
+        try:
+            result = validate(data)
+        except ValidationError as again:
+            errors = again.errors()
+            if not dropped:
+                break
+            continue
+        for path, value in removed:
+            warn(name, path, value, object_id)
+        return result
+    warn(name, "(object)", data, object_id)
+    return validate({"id": object_id} if object_id else {})
+
+
 class GraphModel(BaseModel):
-    """Base for every Graph resource: camelCase aliases, extras ignored, never fails whole."""
+    """Base for every Graph resource: camelCase aliases, extras ignored, never fails whole.
+
+    Parse with `Model.model_validate(raw)` (or `parse_many`): a null or malformed field
+    falls back to its default and a bad list item is dropped, each counted as a warning.
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -131,40 +198,12 @@ class GraphModel(BaseModel):
         protected_namespaces=(),
     )
 
-    @model_validator(mode="wrap")
     @classmethod
-    def _tolerate(cls, data: Any, handler: Any) -> Any:
-        if isinstance(data, dict):
-            # a null where Graph documents a value means "not given": use the default
-            data = {k: v for k, v in data.items() if v is not None}
-        else:
-            return handler(data)  # not an object: the parent drops it and warns
-        parent = _collector.get()
-        removed: list[tuple[str, Any]] = []
-        for _ in range(8):
-            # warnings of a failed attempt are dropped: the retry raises them again
-            attempt = DataWarnings() if parent is not None else None
-            token = _collector.set(attempt)
-            try:
-                result = handler(data)
-            except ValidationError as exc:
-                data = dict(data)
-                dropped = _drop_bad_input(data, exc.errors())
-                if not dropped:
-                    raise
-                removed.extend(dropped)
-                continue
-            finally:
-                _collector.reset(token)
-            if parent is not None and attempt is not None:
-                object_id = str(data.get("id", "") or "")
-                for name, value in removed:
-                    parent.add(DataWarning(cls.__name__, name, _short(value), object_id))
-                parent.count += attempt.count - len(attempt.items)
-                for item in attempt.items:
-                    parent.add(item)
-            return result
-        return handler({})
+    def model_validate(cls: type[M], obj: Any, **kwargs: Any) -> M:  # type: ignore[override]
+        validate = super().model_validate
+        if kwargs:
+            return tolerant(cls.__name__, lambda data: validate(data, **kwargs), obj)
+        return tolerant(cls.__name__, validate, obj)
 
 
 def parse_many(model: type[M], items: Any) -> list[M]:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, TypeAdapter
 
-from models.base import GraphModel, Timestamp
+from models.base import GraphModel, Timestamp, tolerant
 
 
 class DirectoryObject(GraphModel):
@@ -76,7 +76,7 @@ _directory_object = TypeAdapter(AnyDirectoryObject)
 
 def parse_directory_object(data: dict[str, Any]) -> DirectoryObject:
     """The right DirectoryObject subclass for a Graph object, by its `@odata.type`."""
-    return _directory_object.validate_python(data)
+    return tolerant("directoryObject", _directory_object.validate_python, data)
 
 
 class AppRoleAssignment(GraphModel):
