@@ -1,0 +1,1 @@
+"""Modal dialogs: copy menu, export, confirmations."""

@@ -1,0 +1,1 @@
+"""The explorer's screens: the views (lists, an identity, the overview), help and raw JSON."""
