@@ -26,7 +26,7 @@ from models.tenant import TenantData
 from models.tiers import TierOverride
 from tui.source import Source, wall_clock
 
-SNAPSHOT_KEYS = ("index", "findings", "overview", "pivots", "principals")
+SNAPSHOT_KEYS = ("index", "findings", "overview", "pivots", "principals", "search", "presets")
 
 
 @dataclass
@@ -200,7 +200,7 @@ def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
                   "minimumRequests": result.stats.minimum_requests,
                   "seconds": round(read_seconds, 2)},
     }
-    generation = _write_snapshot(tenant, meta, analysis, recording)
+    generation = _write_snapshot(tenant, meta, analysis, recording, data)
     timings["cache"] = time.monotonic() - mark
     report(Step("cache", status="done"))
     store.set_last_tenant(tenant_id)
@@ -217,8 +217,13 @@ def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
 
 
 def _write_snapshot(tenant: Any, meta: dict[str, Any], analysis: Analysis,
-                    recording: Recording) -> int:
+                    recording: Recording, data: TenantData) -> int:
+    from models.presets import run_presets
+    from models.search import build_search_index
+
     with paused_gc():
+        search = build_search_index(analysis, data)
+        presets = run_presets(analysis.identities, analysis.as_of)
         index = [row.to_json() for row in build_index(analysis)]
         findings = [f.model_dump(mode="json") for f in analysis.findings]
         details = {i.id: i.model_dump_json() for i in analysis.identities}
@@ -229,6 +234,8 @@ def _write_snapshot(tenant: Any, meta: dict[str, Any], analysis: Analysis,
         writer.put("overview", analysis.overview.model_dump(mode="json", by_alias=True))
         writer.put("pivots", analysis.pivots.model_dump(mode="json"))
         writer.put("principals", principals)
+        writer.put("search", search)
+        writer.put("presets", presets)
         writer.put_details(details)
         del details
         writer.put_recording(recording)
