@@ -170,3 +170,29 @@ def test_wlx_sync_bad_input_is_a_clear_error(env, capsys, tmp_path):
     assert main(["sync", "--graph-url", "http://example.com", "--auth", "none"]) == 2
     assert "loopback" in capsys.readouterr().err
     assert main(["sync", "--demo", "--now", "yesterday"]) == 2
+
+
+def test_wlx_record_reads_a_live_endpoint_and_redacts(env, demo_recording, tmp_path, capsys):
+    from graph.recording import read_recording
+
+    server = _serve(demo_recording)
+    try:
+        code = main(["record", str(tmp_path / "out"), "--graph-url", server.base_url,
+                     "--auth", "none", "--redact"])
+    finally:
+        server.stop()
+    assert code == 0, capsys.readouterr().err
+    assert "(redacted)" in capsys.readouterr().out
+    back = read_recording(tmp_path / "out")
+    assert back.tenant_id == demo_recording.tenant_id
+    assert len(back.items("v1.0/servicePrincipals")) == len(
+        demo_recording.items("v1.0/servicePrincipals"))
+    text = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.json"))
+    assert "Contoso Demo" not in text
+    names = {sp["displayName"] for sp in demo_recording.items("v1.0/servicePrincipals")}
+    assert not any(f'"{name}"' in text for name in names if len(name) > 6)
+
+
+def test_wlx_record_without_a_source_says_what_to_do(env, tmp_path, capsys):
+    assert main(["record", str(tmp_path / "out")]) == 2
+    assert "say what to record" in capsys.readouterr().err

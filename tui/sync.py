@@ -76,7 +76,7 @@ def overrides_from_labels(labels: Mapping[str, Any]) -> dict[str, TierOverride]:
     return overrides
 
 
-async def _read(source: Source, now: datetime | None, previous_for: Callable[[str], Any],
+async def read_source(source: Source, now: datetime | None, previous_for: Callable[[str], Any],
                 progress: Callable[[Step], None], sign_in_days: int, audit_days: int) -> Any:
     from graph.client import client_for, create_client
     from graph.reader import ReadOptions, read_tenant
@@ -160,7 +160,7 @@ def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
         recording = snapshot.recording()
         return PreviousRead(recording, dict(links)) if recording is not None else None
 
-    result, as_of = asyncio.run(_read(source, now, previous_for, report, sign_in_days,
+    result, as_of = asyncio.run(read_source(source, now, previous_for, report, sign_in_days,
                                       audit_days))
     read_seconds = time.monotonic() - started
     recording = result.recording

@@ -1,8 +1,10 @@
 """`wlx record OUT`: write a tenant recording (docs/recording-format.md) to a directory.
 
 `--demo` writes the built-in demo tenant (no Azure account needed): deterministic for a
-given `--size`, `--seed` and `--now`. Recording a live tenant needs the Graph reader of
-issue 3 and is added to `_record_live` when it lands.
+given `--size`, `--seed` and `--now`. Otherwise wlx signs in (`--tenant`, `--auth`,
+`--cloud`) and records what the reader reads, the incident responder's hand-off;
+`--replay DIR` re-records a recording (with `--redact`, a shareable copy).
+`--redact` replaces display names, UPNs, mail and IP addresses consistently.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.recording import Recording
 
 HELP = "write a tenant recording to a directory (--demo: the built-in demo tenant)"
 RECORDING_PARTS = ("recording.json", "v1.0", "beta")  # what a previous recording consists of
@@ -30,6 +36,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "2026-11-20T09:00:00Z (default: now); all dates are relative to it")
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty OUT, replacing a recording already there")
+    parser.add_argument("--redact", action="store_true",
+                        help="replace display names, UPNs, mail and IP addresses consistently")
+    live = parser.add_argument_group("a live tenant (or a recording read again)")
+    live.add_argument("--tenant", metavar="T", help="tenant id or domain to sign in to")
+    live.add_argument("--auth", metavar="MODE",
+                      choices=("device-code", "browser", "cli", "env", "managed-identity",
+                               "workload-identity", "none"), help="sign-in, as for `wlx sync`")
+    live.add_argument("--cloud", default="global",
+                      choices=("global", "usgov", "usgov-dod", "china"), help="national cloud")
+    live.add_argument("--graph-url", metavar="URL", help="a Graph-compatible endpoint")
+    live.add_argument("--client-id", metavar="ID", help=argparse.SUPPRESS)
+    live.add_argument("--token-cache", action="store_true",
+                      help="let azure-identity keep its token cache on disk")
+    live.add_argument("--replay", metavar="DIR", help="read this recording instead")
+    live.add_argument("--sign-in-days", type=int, default=7, metavar="N",
+                      help="sign-ins of the last N days (default 7)")
+    live.add_argument("--audit-days", type=int, default=30, metavar="N",
+                      help="directory audits of the last N days (default 30)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,8 +96,6 @@ def _clear_previous(out: Path) -> None:
 
 def _record_demo(args: argparse.Namespace, out: Path) -> int:
     from graph.demo import MAX_SIZE, generate_demo
-    from graph.recording import RecordingError, write_recording
-
     if not 1 <= args.size <= MAX_SIZE:
         print(f"wlx record: --size must be between 1 and {MAX_SIZE}", file=sys.stderr)
         return 2
@@ -84,12 +106,7 @@ def _record_demo(args: argparse.Namespace, out: Path) -> int:
               "2026-11-20T09:00:00Z", file=sys.stderr)
         return 2
     recording = generate_demo(args.size, args.seed, now=now)
-    try:
-        if args.force:
-            _clear_previous(out)
-        write_recording(recording, out)
-    except (OSError, RecordingError) as exc:
-        print(f"wlx record: cannot write {out}: {exc}", file=sys.stderr)
+    if not _write(args, recording, out):
         return 1
     apps = len(recording.items("v1.0/applications"))
     sps = len(recording.items("v1.0/servicePrincipals"))
@@ -99,7 +116,58 @@ def _record_demo(args: argparse.Namespace, out: Path) -> int:
     return 0
 
 
+def _write(args: argparse.Namespace, recording: Recording, out: Path) -> bool:
+    from graph.recording import RecordingError, write_recording
+
+    if args.redact:
+        import secrets
+
+        from graph.redact import redact
+
+        recording = redact(recording, secrets.token_hex(16))  # salt never stored
+    try:
+        if args.force:
+            _clear_previous(out)
+        write_recording(recording, out)
+    except (OSError, RecordingError) as exc:
+        print(f"wlx record: cannot write {out}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def _record_live(args: argparse.Namespace, out: Path) -> int:
-    print("wlx record: recording a live tenant needs issue 3's reader (not built yet); "
-          "use --demo for the built-in demo tenant", file=sys.stderr)
-    return 2
+    import asyncio
+
+    from tui.commands.sync import _BarProgress, print_unavailable
+    from tui.source import Source, parse_now
+    from tui.sync import SyncError, read_source
+
+    if args.replay:
+        source = Source("replay", directory=str(Path(args.replay).resolve()))
+    elif args.tenant or args.graph_url or args.auth:
+        source = Source("graph", tenant=args.tenant or "", auth=args.auth, cloud=args.cloud,
+                        graph_url=args.graph_url or "", token_cache=args.token_cache,
+                        client_id=args.client_id or "")
+    else:
+        print("wlx record: say what to record: --tenant T (sign in), --graph-url URL, "
+              "--replay DIR or --demo", file=sys.stderr)
+        return 2
+    try:
+        now = parse_now(args.now)
+        with _BarProgress() as progress:
+            result, _ = asyncio.run(read_source(source, now, lambda tenant: None,
+                                                progress.update, args.sign_in_days,
+                                                args.audit_days))
+    except (SyncError, ValueError) as exc:
+        print(f"wlx record: {exc}", file=sys.stderr)
+        return 2
+    if not _write(args, result.recording, out):
+        return 1
+    recording = result.recording
+    print(f"recorded {recording.tenant_id} as of {recording.meta()['recordedAt']}"
+          f"{' (redacted)' if args.redact else ''}: "
+          f"{len(recording.items('v1.0/servicePrincipals')):,} service principals, "
+          f"{len(recording.items('v1.0/applications')):,} app registrations, "
+          f"{result.stats.requests:,} requests, to {out}")
+    print_unavailable({k: v.to_json() for k, v in recording.unavailable.items()})
+    return 0

@@ -165,7 +165,6 @@ class _BarProgress:
 
 
 def print_summary(result: Any, source: Any) -> None:
-    from models.recording import KIND_BY_NAME
     from models.text import clean
 
     print(f"Synced {clean(result.display_name)} ({result.tenant_id}) from {source.describe()}")
@@ -180,7 +179,14 @@ def print_summary(result: Any, source: Any) -> None:
     print(f"  {result.seconds:.1f} s ({timings})")
     if result.warnings:
         print(f"  {result.warnings:,} values Graph sent could not be used (kept as unknown)")
-    for name, why in sorted(result.unavailable.items()):
+    print_unavailable(result.unavailable)
+
+
+def print_unavailable(unavailable: dict[str, Any]) -> None:
+    from models.recording import KIND_BY_NAME
+    from models.text import clean
+
+    for name, why in sorted(unavailable.items()):
         kind = KIND_BY_NAME.get(name)
         unlocks = f" ({kind.unlocks})" if kind else ""
         permission = why.get("permission") or (kind.permission if kind else "")
