@@ -160,4 +160,4 @@ def test_record_rejects_bad_arguments(tmp_path, capsys):
 def test_record_without_demo_says_what_is_missing(tmp_path, capsys):
     assert main(["record", str(tmp_path / "live")]) == 2
     err = capsys.readouterr().err
-    assert "live tenant" in err and "--demo" in err
+    assert "--tenant" in err and "--demo" in err
