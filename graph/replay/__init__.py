@@ -10,7 +10,10 @@ errors; and injects faults (429/503 rates, 403 on paths, latency, a resource uni
 with Graph's separate request limits). The contract it follows is docs/graph-protocol.md §4.
 Modules: state (tenant in memory), query/filters (OData options), schema (what `$select`
 may name, default properties), listing/resources (answers), delta, batch, faults (and
-counters), handler (routing), transport, server.
+counters), handler (routing), transport, server. With `Replay(state, writable=True)` (or
+`wlx serve --writable`) it also takes the cleanup writes of issue 6: writes (routing),
+objects (PATCH, removePassword), links (federated credentials, assignments, grants,
+owners), deleted (soft delete, restore, deleted items), audit (the events they leave).
 """
 
 from graph.replay.faults import Faults, Stats, parse_fail_rates

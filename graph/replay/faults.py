@@ -16,6 +16,9 @@
   budget (0: off). `report_requests` optionally adds the reporting APIs' limit (audit
   logs and sign-in reports: 5 requests per 10 s).
 - `latency_ms` is added once per top-level request by the transport or server.
+- Writes (a writable replay's PATCH/POST/DELETE) meet the fail rates and denied prefixes
+  too, plus `deny_writes` (403 on every write: a principal that may only read) and
+  `write_requests` (Graph's write limit, 3,000 per 150 s).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from graph.replay.query import Query, decode_token
 from graph.replay.schema import selects_key_credentials
 
 WINDOW_SECONDS = 10.0
+WRITE_REQUESTS, WRITE_WINDOW_SECONDS = 3000, 150.0  # Graph's write limit (GRAPH-FACTS.md)
 # Graph's per-tenant request limits besides the unit budget ([APL][SPL], [IPL])
 KEY_CREDENTIAL_REQUESTS, KEY_CREDENTIAL_WINDOW = 150, 60.0
 IDENTITY_PROTECTION_REQUESTS, IDENTITY_PROTECTION_WINDOW = 1, 1.0
@@ -125,6 +129,10 @@ class Faults:
     identity_protection_requests: int | None = None
     retry_after: int = 1  # seconds, for injected 429/503
     seed: int = 0
+    # writes (PATCH/POST/DELETE on a writable replay): 403 on every write, as for a
+    # principal that may read but not write; and Graph's write limit (3,000 per 150 s)
+    deny_writes: bool = False
+    write_requests: int = 0  # per WRITE_WINDOW_SECONDS; 0 = no limit
 
 
 class Stats:
@@ -140,6 +148,8 @@ class Stats:
         self.injected: Counter[int] = Counter()  # statuses from fail_rates
         self.denied = 0
         self.statuses: Counter[int] = Counter()  # every answer, batch items included
+        self.writes = 0  # PATCH/POST/DELETE received (refused ones included)
+        self.write_log: list[dict[str, Any]] = []  # each write: method, path, status
 
     def count(self, **deltas: int) -> None:
         with self.lock:
@@ -158,13 +168,15 @@ class Stats:
                 "throttled": self.throttled, "denied": self.denied,
                 "injected": {str(k): v for k, v in sorted(self.injected.items())},
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "writes": self.writes,
             }
 
     def summary(self) -> str:
         s = self.snapshot()
         injected = ", ".join(f"{k}: {v}" for k, v in s["injected"].items()) or "none"
+        writes = f", {s['writes']} writes" if s["writes"] else ""
         return (f"{s['requests']} requests ({s['batches']} batches of {s['batchItems']} "
-                f"items), {s['units']} resource units, {s['throttled']} throttled, "
+                f"items){writes}, {s['units']} resource units, {s['throttled']} throttled, "
                 f"{s['denied']} denied, injected {injected}")
 
 
@@ -228,6 +240,8 @@ class FaultInjector:
                                          faults.throttle_units, IDENTITY_PROTECTION_REQUESTS,
                                          IDENTITY_PROTECTION_WINDOW)
         self.deny = tuple(p.strip("/") for p in faults.deny if p.strip("/"))
+        self.writes = _Window(faults.write_requests, WRITE_WINDOW_SECONDS) \
+            if faults.write_requests else None
         # <scope>/<limit>/<application id>/<tenant id>, as Graph names what throttled
         self.scope = f"Tenant_Application/Read/{UNKNOWN_APP}/{tenant_id or UNKNOWN_APP}"
 
@@ -292,6 +306,24 @@ class FaultInjector:
                     headers["x-ms-throttle-limit-percentage"] = f"{min(used, 1.8):.1f}"
         self.stats.count(units=units)
         return None, headers
+
+    def check_write(self, method: str, version: str, path: str,
+                    query_string: str) -> GraphError | None:
+        """The fault for one write (None: it goes through): the fail rates, denied path
+        prefixes, `deny_writes` (403 on every write) and the write limit. Writes cost no
+        read resource units; Graph meters them on their own (3,000 per 150 s)."""
+        fault, _ = self.check(method, version, path, query_string, 0)
+        if fault is not None:
+            return fault
+        if self.faults.deny_writes:
+            self.stats.count(denied=1)
+            return GraphError(403, code="Authorization_RequestDenied")
+        if self.writes is not None:
+            with self.lock:
+                wait = self.writes.try_spend(self.clock(), 1)
+            if wait:
+                return self._throttled(wait, "WriteRequestLimitExceeded")
+        return None
 
     def _throttled(self, wait: float, reason: str) -> GraphError:
         self.stats.count(throttled=1)

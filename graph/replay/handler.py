@@ -3,7 +3,9 @@
 `Replay.handle(method, target, headers, body)` routes `/<version>/<path>?<query>`:
 `POST /v1.0/$batch` to `batch`, every GET (top-level or a batch item) through
 `run_get`: parse the OData options, charge resource units, let `FaultInjector` fail it,
-then answer from `resources`. `GET /_wlx/stats` returns the counters as JSON (not counted).
+then answer from `resources` (`directory/deletedItems` from `deleted`). PATCH, POST and
+DELETE go to `writes` when the replay is writable, and answer 405 otherwise.
+`GET /_wlx/stats` returns the counters as JSON (not counted).
 Added latency is the carrier's job (asyncio sleep in the transport, a thread sleep in the
 server), so it never blocks an event loop.
 The replay ignores authentication (it only listens on loopback) and never echoes an
@@ -18,7 +20,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from graph.replay import batch, resources
+from graph.replay import batch, deleted, resources, writes
 from graph.replay.errors import GraphError, bad_request
 from graph.replay.faults import FaultInjector, Faults, Stats, units_for
 from graph.replay.listing import Request
@@ -35,8 +37,9 @@ class Replay:
 
     def __init__(self, state: ReplayState, faults: Faults | None = None,
                  base_url: str = DEFAULT_BASE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, writable: bool = False) -> None:
         self.state = state
+        self.writable = writable  # read-only unless asked: writes answer 405
         self.faults = faults or Faults()
         self.stats = Stats()
         self.injector = FaultInjector(self.faults, self.stats, clock, state.tenant_id)
@@ -68,8 +71,8 @@ class Replay:
                 self.stats.count(batches=1)
                 reply = batch.serve_batch(self, version, body)
             elif method != "GET":
-                # writes arrive with a later issue; until then Graph's answer to a bad verb
-                raise GraphError(405)
+                return writes.serve_write(self, method, version, rest, split.query, body,
+                                          request_id, client_id)
             else:
                 return self.run_get(version, rest, split.query, lower, request_id, client_id)
         except GraphError as error:
@@ -97,8 +100,11 @@ class Replay:
             charged = units
             req = Request(version, path.strip("/"), query, self.base_url,
                           {k.lower(): v for k, v in headers.items()})
-            with self.state.lock:  # tests and (later) writes change the state meanwhile
-                reply = resources.get(self.state, req)
+            with self.state.lock:  # tests and writes change the state meanwhile
+                if req.path.split("/", 1)[0] == "directory":
+                    reply = deleted.get(self.state, req)
+                else:
+                    reply = resources.get(self.state, req)
         except GraphError as error:
             reply = error_reply(error, request_id, client_id)
         except Exception:  # a replay bug must not kill the server: answer like Graph's 500

@@ -11,7 +11,8 @@ Every change gets a number from one tenant-wide counter; a collection remembers 
 object changed at which number, so a delta link ("changes since N") is a bisect, not a scan.
 Tests and benchmarks change the tenant between syncs with `update`, `touch`, `add`,
 `remove`, `apply_changes` and `set_relation`, and expire delta links with
-`expire_delta_links`; the writes of a later issue will go through the same methods.
+`expire_delta_links`; the replay's writes (graph/replay/writes.py) go through the same
+methods, so delta and later reads see them.
 """
 
 from __future__ import annotations
@@ -137,6 +138,11 @@ class ReplayState:
         self.relations: dict[str, list[Any]] = {}
         self.values: dict[str, Any] = {}
         self.unavailable: dict[str, Unavailable] = dict(recording.unavailable)
+        # soft-deleted applications and service principals by id (directory/deletedItems):
+        # {"type": "application", "object": {...}} until restored (graph/replay/deleted.py)
+        self.deleted: dict[str, dict[str, Any]] = {}
+        # directory objects removed from an owners list: they still exist and can be added back
+        self.removed_owners: dict[str, dict[str, Any]] = {}
         self._assigned_to: dict[str, list[Any]] | None = None
         # delta links carry this; bumping it makes every older link answer 410 (resync)
         self.epoch = 1

@@ -6,6 +6,9 @@ locked-down tenant: throttling (`--fail-rate 429:0.2`, `--throttle-units 8000`),
 permissions (`--deny /v1.0/auditLogs`), a slow network (`--latency 50`).
 The counters (requests, batch items, resource units, throttled answers) are printed on
 exit and served at /_wlx/stats while it runs.
+Read-only unless `--writable`: then the cleanup writes of `wlx apply` (PATCH, POST,
+DELETE) change the served tenant in memory, and later reads show the change; the
+recording on disk is never touched. `--deny-writes` answers 403 to every write.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="requests per 10 s on audit logs and reports (Graph: 5; "
                         "default: no limit)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the injected failures")
+    parser.add_argument("--writable", action="store_true",
+                        help="accept writes (PATCH, POST, DELETE of the cleanup actions) and "
+                        "apply them to the served tenant in memory; read-only otherwise")
+    parser.add_argument("--deny-writes", action="store_true",
+                        help="answer 403 to every write, like a principal that may only read")
+    parser.add_argument("--write-limit", type=int, default=0, metavar="N",
+                        help="writes per 150 s before 429 (Graph: 3000; default: no limit)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     faults = Faults(latency_ms=args.latency, fail_rates=rates, deny=tuple(args.deny),
                     throttle_units=args.throttle_units, report_requests=args.report_limit,
-                    retry_after=args.retry_after, seed=args.seed)
+                    retry_after=args.retry_after, seed=args.seed,
+                    deny_writes=args.deny_writes, write_requests=args.write_limit)
     try:
-        server = ReplayServer(Replay(state, faults), port=args.port)
+        server = ReplayServer(Replay(state, faults, writable=args.writable), port=args.port)
     except OSError as exc:
         print(f"wlx serve: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
@@ -74,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
              if f"v1.0/{name}" in state.collections}
     print(f"wlx replay of tenant {clean(state.tenant_id)}: "
           + ", ".join(f"{n} {name}" for name, n in sizes.items()))
-    print(f"listening on {server.base_url} (loopback only; Ctrl-C stops)")
+    mode = "writable: writes change it in memory" if args.writable else "read-only"
+    print(f"listening on {server.base_url} (loopback only, {mode}; Ctrl-C stops)")
     print(f"use: wlx --graph-url {server.base_url} --auth none", flush=True)
 
     def stop(signum: int, frame: object) -> None:
