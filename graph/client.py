@@ -156,16 +156,29 @@ class GraphClient:
         return await self._send("POST", url, {"Content-Type": "application/json",
                                               **(headers or {})}, body)
 
+    async def send(self, method: str, url: str, body: Any = None,
+                   headers: dict[str, str] | None = None,
+                   retries: bool = True) -> GraphResponse:
+        """Any method (GET, POST, PATCH, DELETE) with an optional JSON body. `retries=False`
+        turns kiota's retry handler off for callers that track each attempt themselves
+        (the writer keeps a journal of every try)."""
+        content = None
+        if body is not None:
+            content = json.dumps(body, separators=(",", ":")).encode()
+            headers = {"Content-Type": "application/json", **(headers or {})}
+        return await self._send(method, url, headers, content, retries)
+
     async def _send(self, method: str, url: str, headers: dict[str, str] | None,
-                    body: bytes | None = None) -> GraphResponse:
+                    body: bytes | None = None, retries: bool = True) -> GraphResponse:
         from kiota_abstractions.method import Method
         from kiota_abstractions.native_response_handler import NativeResponseHandler
         from kiota_abstractions.request_information import RequestInformation
+        from kiota_http.middleware.options import RetryHandlerOption
         from kiota_http.middleware.options.response_handler_option import (
             ResponseHandlerOption,
         )
 
-        info = RequestInformation(Method.GET if method == "GET" else Method.POST)
+        info = RequestInformation(Method[method.upper()])
         info.url = self.url(url)
         info.headers.try_add("Accept", "application/json")
         for name, value in (headers or {}).items():
@@ -173,7 +186,10 @@ class GraphClient:
         if body is not None:
             info.content = body
         # hand back the response itself: the caller decides what a 403 or 429 means
-        info.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
+        options: list[Any] = [ResponseHandlerOption(NativeResponseHandler())]
+        if not retries:
+            options.append(RetryHandlerOption(max_retries=0, should_retry=False))
+        info.add_request_options(options)
         response: httpx.Response = await self.adapter.send_primitive_async(info, "bytes", {})
         return GraphResponse(response.status_code, response.headers, response.content,
                              str(response.request.url) if response.request else info.url)

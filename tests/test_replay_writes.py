@@ -16,7 +16,6 @@ from test_writes_support import (
     APP_SP,
     ASSIGNMENT,
     BASE,
-    CERT,
     CERT2,
     FIC,
     GRANT,

@@ -18,12 +18,13 @@ from graph.writes.catalog import OPERATIONS, operation_for
 from graph.writes.history import JournalRow, Progress, RunResult, permission_for, row
 from graph.writes.mode import WriteMode, write_mode
 from graph.writes.preview import Confirmation, Context, Preview, build_preview, confirmation_for
-from graph.writes.sender import Answer, HttpSender, NoAnswer, Sender
+from graph.writes.sender import Answer, GraphSender, HttpSender, NoAnswer, Sender
 from graph.writes.throttle import RetryPolicy, WritePace
 from graph.writes.writer import Writer, WriteRefused
 
 __all__ = [
-    "OPERATIONS", "Answer", "Confirmation", "Context", "GraphRequest", "HttpSender",
+    "OPERATIONS", "Answer", "Confirmation", "Context", "GraphRequest", "GraphSender",
+    "HttpSender",
     "JournalRow", "NoAnswer", "Operation", "Preview", "Progress", "RetryPolicy", "RunResult",
     "Sender", "WritePace", "WriteMode", "WriteRefused", "Writer", "build_preview",
     "confirmation_for", "operation_for", "permission_for", "row", "write_mode",

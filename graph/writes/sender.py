@@ -5,8 +5,10 @@ for its journal, so this layer hides nothing: every answer comes back as it is, 
 request whose answer never arrived raises `NoAnswer` (its outcome is unknown). Bearer
 tokens come from a callable on each request and are never stored or logged.
 
-graph/client.py's GraphClient speaks GET and POST only and is not committed yet; this
-small sender on httpx carries PATCH and DELETE until it can (then it becomes an adapter).
+`GraphSender` is the one used against Graph: it goes through msgraph-sdk's request adapter
+and middleware (graph/client.py: authentication, redirects), with kiota's retries turned
+off because the writer journals every attempt itself. `HttpSender` is a bare httpx sender
+kept for tests that drive the replay directly.
 """
 
 from __future__ import annotations
@@ -110,6 +112,25 @@ class Sender(Protocol):
     async def send(self, method: str, path: str, body: Any = None) -> Answer:
         """`path` is after the host: `v1.0/servicePrincipals/{id}`."""
         ...
+
+
+class GraphSender:
+    """Writes through graph.client.GraphClient (the SDK's adapter and middleware)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.base_url = client.base_url
+
+    async def send(self, method: str, path: str, body: Any = None) -> Answer:
+        try:
+            response = await self.client.send(method, path, body, retries=False)
+        except httpx.TransportError as exc:
+            raise NoAnswer(f"{method} {path}: {type(exc).__name__}: {exc}") from None
+        return Answer(response.status, response.body,
+                      {k.lower(): v for k, v in response.headers.items()})
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
 class HttpSender:

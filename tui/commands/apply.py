@@ -70,7 +70,8 @@ class Connection:
 
     async def open(self) -> None:
         from graph.auth import AuthOptions, is_loopback, prepare_sign_in, sign_in
-        from graph.writes import HttpSender
+        from graph.client import client_for
+        from graph.writes import GraphSender
 
         auth = self.args.auth
         if auth is None and self.graph_url and is_loopback(self.graph_url):
@@ -81,12 +82,11 @@ class Connection:
             client_id=self.args.client_id, write=True,
             device_code_prompt=lambda url, code, expires: say(
                 f"To sign in, open {url} and enter the code {code}", err=True)))
-        token = None
         if sign.credential is not None:
             principal = await sign_in(sign)  # the write scopes: consent is asked here
             self.principal = principal.name
-            token = _token_source(sign.credential, sign.token_scopes)
-        self.sender = HttpSender.over(base_url=sign.graph_url, token=token)
+        # through the SDK's adapter: its auth middleware adds the token to each request
+        self.sender = GraphSender(client_for(sign))
 
     async def check_tenant(self) -> str | None:
         """Why this connection is not to the plan's tenant, or None when it is."""
@@ -104,14 +104,6 @@ class Connection:
     async def close(self) -> None:
         if self.sender is not None:
             await self.sender.aclose()
-
-
-def _token_source(credential: Any, scopes: list[str]) -> Any:
-    """Bearer tokens on demand from azure-identity (which caches them in memory); they
-    are handed to each request and never kept by wlx."""
-    async def token() -> str:
-        return (await asyncio.to_thread(credential.get_token, *scopes)).token
-    return token
 
 
 def confirm(preview: Any, assume_yes: bool, plain: bool = False) -> tuple[bool, str | None]:
