@@ -103,9 +103,13 @@ class Unavailable:
                    str(data.get("reason") or ""), str(data.get("permission") or ""))
 
 
-@dataclass
+@dataclass(repr=False)
 class Recording:
     """The bodies of Graph GET responses for one tenant at one time."""
+
+    def __repr__(self) -> str:  # the default would print every body (seconds at 50k)
+        return (f"Recording(tenant_id={self.tenant_id!r}, recorded_at={self.recorded_at!r}, "
+                f"bodies={len(self.bodies)}, unavailable={sorted(self.unavailable)})")
 
     tenant_id: str
     recorded_at: datetime

@@ -138,6 +138,17 @@ def _load_source_recording(source: Source, now: datetime | None) -> Recording:
         raise SyncError(str(exc)) from exc
 
 
+def _tenant_read_from(store: Store, source: Source) -> str | None:
+    """The cached tenant last read from this same source (same endpoint and cloud)."""
+    wanted = {k: v for k, v in source.to_json().items() if k in ("kind", "graph_url", "cloud")}
+    for summary in store.tenants():
+        snapshot = store.tenant(summary.tenant_id).current()
+        saved = snapshot.meta.get("source") if snapshot is not None else None
+        if isinstance(saved, dict) and all(saved.get(k) == v for k, v in wanted.items()):
+            return summary.tenant_id
+    return None
+
+
 def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
          now: datetime | None = None, full: bool = False,
          progress: Callable[[Step], None] | None = None,
@@ -148,11 +159,11 @@ def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
     config = config or AnalysisConfig()
 
     def previous_for(tenant: str) -> Any:
-        if full or not tenant:
+        if full:
             return None
         from graph.reader import PreviousRead
 
-        tenant_id = store.find(tenant)
+        tenant_id = store.find(tenant) if tenant else _tenant_read_from(store, source)
         snapshot = store.tenant(tenant_id).current() if tenant_id else None
         if snapshot is None:
             return None
