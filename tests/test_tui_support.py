@@ -1,8 +1,10 @@
 """Shared by the explorer tests: a small in-memory data source, fixed rows (some with
 hostile names), a fixed clock, and helpers to read what the screen shows.
 
-The fake source implements tui.datasource.DataSource the way the cache-backed one will:
-rows are models.index.IndexRow, details are mappings, raw bodies are Graph-shaped JSON.
+The fake source implements tui.datasource.DataSource the way the cache-backed one does:
+rows are models.index.IndexRow, details are models.identity.WorkloadIdentity, raw bodies
+are Graph-shaped JSON. The demo tenant itself (tests of the real screens) is in
+test_tui_demo.py.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from models.identity import WorkloadIdentity
 from models.index import IndexRow
 from tui.app import WlxApp, build_app
 from tui.datasource import SourceMeta
+from tui.screens.links import Location
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 SNAPSHOT = datetime(2025, 3, 1, 9, 45, tzinfo=timezone.utc)  # 2h 15m before NOW
@@ -87,9 +91,12 @@ class FakeSource:
         self.index_reads += 1
         return list(self.rows)
 
-    def detail(self, identity_id: str) -> dict[str, Any] | None:
+    def detail(self, identity_id: str) -> WorkloadIdentity | None:
         row = next((r for r in self.rows if r.id == identity_id), None)
-        return row._asdict() if row else None
+        if row is None:
+            return None
+        return WorkloadIdentity(id=row.id, app_id=row.app_id, display_name=row.display_name,
+                                kind=row.kind, tier=row.tier, enabled=row.enabled)
 
     def raw(self, identity_id: str) -> dict[str, Any] | None:
         row = next((r for r in self.rows if r.id == identity_id), None)
@@ -106,14 +113,24 @@ class FakeSource:
 
 
 def make_app(rows: list[IndexRow] | None = None, **options: Any) -> WlxApp:
+    """The app on the in-memory source, starting on the identity list (the shell tests)."""
     source = options.pop("source", None) or FakeSource(rows if rows is not None else sample_rows())
+    options.setdefault("start", Location("list", "identities"))
     return build_app(source, now=NOW, **options)
 
 
 async def settle(pilot: Any) -> None:
-    """Wait until the workers (index, details, export) finished and the screen caught up."""
+    """Wait until the workers (index, details, export) finished and the screen caught up
+    (a view that is still busy drawing what they read gets up to 30 s)."""
+    import time
+
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    end = time.monotonic() + 30
+    while getattr(pilot.app.screen, "busy", False) and time.monotonic() < end:
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -137,3 +154,67 @@ def table_of(app: WlxApp) -> Any:
     from tui.widgets.virtual_table import VirtualTable
 
     return app.screen.query_one(VirtualTable)
+
+
+# -- the demo tenant, synced once per test session into a temp cache ----------------------
+
+DEMO_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)  # the demo's own "now"
+APP_NOW = datetime(2026, 11, 20, 9, 12, tzinfo=timezone.utc)  # the app's clock: 12m later
+_DEMO: dict[str, Any] = {}
+
+
+def demo_store() -> Any:
+    """The fixed demo tenant (300 identities, seed 7) synced through the real path
+    (tui.sync: replay Graph, reader, analysis, cache) into a temp dir, once."""
+    if "store" not in _DEMO:
+        import atexit
+        import shutil
+        import tempfile
+
+        from cache import Store
+        from tui.source import Source
+        from tui.sync import sync
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        root = tempfile.mkdtemp(prefix="wlx-tui-demo-")
+        atexit.register(shutil.rmtree, root, True)
+        store = Store(root)
+        # sync runs its own event loop: in a thread, so async tests can call this too
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(sync, Source("demo", demo_size=300), store,
+                                 now=DEMO_NOW).result()
+        _DEMO.update(store=store, tenant=result.tenant_id)
+    return _DEMO["store"]
+
+
+def demo_source() -> Any:
+    """A fresh CacheSource on the demo snapshot (each app gets its own)."""
+    from tui.cache_source import CacheSource
+
+    store = demo_store()
+    return CacheSource(store, _DEMO["tenant"])
+
+
+def demo_id(name: str) -> str:
+    """The id of a demo identity by its display name."""
+    if "ids" not in _DEMO:
+        _DEMO["ids"] = {row.display_name: row.id for row in demo_source().index()}
+    return _DEMO["ids"][name]
+
+
+def demo_app(start: Location | None = None, **options: Any) -> WlxApp:
+    """The app on the demo tenant, as `wlx --demo` opens it (on the overview)."""
+    return build_app(demo_source(), now=APP_NOW, start=start, **options)
+
+
+async def wait_for(pilot: Any, condition: Any, timeout: float = 30.0) -> None:
+    """Let the app run until condition() holds (workers, a sync child); fails after
+    `timeout` seconds so a broken feature cannot hang the suite."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out waiting for the app"
+        await pilot.pause(0.05)
+    await settle(pilot)

@@ -2,6 +2,9 @@
 
 Warm start reads only the compact index (and meta); everything else loads on first use,
 details one identity at a time. A refresh swaps in a newer snapshot with `reopen()`.
+Index rows carry the admin's labels (`row.labels`: free labels, `criticality:<c>`,
+`tier-override:<tier>`, see models.labels.label_terms) for the `label:` filter; labels
+live outside snapshots, so `reload_labels()` refreshes them after a change.
 Methods may touch the disk: screens call them from workers.
 """
 
@@ -14,9 +17,18 @@ from typing import Any
 from models.finding import Finding
 from models.identity import Principal, WorkloadIdentity
 from models.index import IndexRow
+from models.labels import label_terms
 from models.overview import Overview
 from models.pivots import Pivots
 from tui.datasource import SourceMeta
+from tui.rows import CredentialPart, CredentialRow, credential_rows
+
+
+class LabeledRow(IndexRow):
+    """An index row with the identity's labels (an empty tuple for most rows: the class
+    default, so unlabelled rows cost nothing)."""
+
+    labels: tuple[str, ...] = ()
 
 
 class CacheSource:
@@ -50,7 +62,30 @@ class CacheSource:
             origin=str(meta.get("origin") or "cache"), unavailable=unavailable)
 
     def index(self) -> list[IndexRow]:
-        return self._load("index", lambda raw: [IndexRow.from_json(r) for r in raw or []])
+        rows = self._load("index", lambda raw: [LabeledRow.from_json(r) for r in raw or []])
+        with self._lock:
+            if not self._memo.get("labels-applied"):
+                self._apply_labels(rows)
+        return rows
+
+    def reload_labels(self) -> None:
+        """Read the labels again (after a label change) and put them on the index rows."""
+        rows = self._load("index", lambda raw: [LabeledRow.from_json(r) for r in raw or []])
+        with self._lock:
+            self._apply_labels(rows)
+
+    def _apply_labels(self, rows: list[IndexRow]) -> None:
+        from cache import CacheError
+
+        try:
+            documents = self.labels().all()
+        except CacheError:  # a broken labels store must not hide the list: no labels shown
+            documents = {}
+        for row in rows:
+            terms = label_terms(documents[row.id]) if row.id in documents else ()
+            if terms or "labels" in row.__dict__:
+                row.labels = terms  # type: ignore[attr-defined]
+        self._memo["labels-applied"] = True
 
     def detail(self, identity_id: str) -> WorkloadIdentity | None:
         blob = self.snapshot.detail(identity_id)
@@ -79,6 +114,29 @@ class CacheSource:
         return self._load("principals", lambda raw: {
             k: Principal.model_validate(v) for k, v in (raw or {}).items()})
 
+    def credentials(self) -> list[CredentialRow]:
+        """One row per credential and federated credential of every identity."""
+        def build() -> list[CredentialRow]:
+            rows: list[CredentialRow] = []
+            for identity in self._in_shard_order([r for r in self.index()
+                                                  if r.credential_count]):
+                blob = self.snapshot.detail(identity.id)
+                if blob is not None:
+                    rows.extend(credential_rows(identity,
+                                                CredentialPart.model_validate_json(blob)))
+            return rows
+        return self._memoize("credentials", build)
+
+    def _in_shard_order(self, rows: list[IndexRow]) -> list[IndexRow]:
+        # details are stored in shards of ~128 and the reader keeps 8 decompressed:
+        # reading shard by shard decompresses each shard once, not once per identity
+        from cache.details import shard_of
+
+        shards = int(self.snapshot.info.doc.get("detailShards") or 0)
+        if shards <= 1:
+            return rows
+        return sorted(rows, key=lambda r: shard_of(r.id, shards))
+
     def labels(self) -> Any:
         return self.store.tenant(self.tenant_id).labels
 
@@ -96,10 +154,18 @@ class CacheSource:
         return True
 
     def _load(self, key: str, convert: Any) -> Any:
+        return self._memoize(key, lambda: convert(self.snapshot.get(key)))
+
+    def _memoize(self, key: str, build: Any) -> Any:
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = convert(self.snapshot.get(key))
-            return self._memo[key]
+            if key in self._memo:
+                return self._memo[key]
+            snapshot = self.snapshot
+        value = build()  # outside the lock: a slow build must not block the other reads
+        with self._lock:
+            if self.snapshot is not snapshot:  # reopened meanwhile: do not keep old data
+                return value
+            return self._memo.setdefault(key, value)
 
 
 def _time(value: Any) -> datetime | None:

@@ -9,8 +9,13 @@
     trusted_github_orgs = ["contoso"]
     trusted_issuers = ["https://issuer.example.com"]
 
-    [keys]                          # key bindings by binding id (issue 5)
+    [keys]                          # key bindings by binding id (`?` lists the ids)
     filter = "/"
+    tab_next = "right,l,tab"
+
+    [ui]                            # the explorer's looks
+    theme = "wlx-high-contrast"     # any Textual theme (textual-dark, ansi-dark, ...)
+    animations = false              # off by default; always off over SSH
 
 A missing file means defaults. A malformed one is an error the caller shows (ConfigError),
 never a crash and never silently half-read. Sections wlx does not know yet are kept in

@@ -9,6 +9,14 @@ Rows of `index()` are the compact list rows of models.index (`IndexRow`): id, ap
 display_name, kind, tier, credential_count, soonest_expiry, last_sign_in, owners_count,
 worst_severity, findings_count, owners, rules, severities. Any object with those
 attributes works (an optional `labels` attribute feeds `label:` filters).
+
+Optional, read with getattr by the views that use them (a source without them shows
+those views empty, with the reason): `pivots()` (models.pivots.Pivots: IPs, keyIds,
+actors, roles, resources, owners to identities), `principals()` (id -> models.identity.
+Principal: users, groups and service principals seen as owners, actors, role holders),
+`credentials()` (tui.rows.CredentialRow per credential; computed from `detail()` when
+absent), `reopen()` (switch to the newest snapshot after a sync; True when newer), and
+`snapshot.meta["source"]` (where to sync from for `r`).
 """
 
 from __future__ import annotations

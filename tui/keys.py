@@ -5,9 +5,13 @@
     down = "j,down,ctrl+n"
 
 The ids are the words of the config file, so they stay stable; the help screen and the
-footer are generated from these bindings, never from a separate text. The table's own
-bindings (down, up, top, bottom, page_down, page_up, select, mark, sort, sort_reverse)
-are in tui/widgets/virtual_table.py; the prompts' in tui/widgets/prompt.py.
+footer are generated from these bindings, never from a separate text (`?` shows each
+binding's id). Elsewhere: the table's own (down, up, top, bottom, page_down, page_up,
+select, mark, sort, sort_reverse) in tui/widgets/virtual_table.py; the overview tiles'
+(down, up, tile_left, tile_right, select) in tui/widgets/tiles.py; the detail tabs'
+(tab_1 .. tab_10, tab_next, tab_previous) in tui/screens/detail.py; the sync panel's
+(sync_hide, sync_cancel); the prompts' in tui/widgets/prompt.py; and the row actions
+other features register (tui/actions.py).
 """
 
 from __future__ import annotations

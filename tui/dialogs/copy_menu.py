@@ -1,4 +1,5 @@
-"""`c`: copy the selected identity's ID, appId, name or portal link to the clipboard.
+"""`c`: copy the selected identity's ID, appId, name or portal link to the clipboard, and
+what the cursor row names (a keyId, an IP, a federated subject) in a detail tab.
 
 The app copies with OSC 52 (App.copy_to_clipboard), which works over SSH where xclip
 cannot. A name is copied cleaned: a hostile name must not smuggle control characters
@@ -49,13 +50,23 @@ class CopyChoice:
     value: str
 
 
-def copy_choices(row: Any, cloud: str = "global") -> list[CopyChoice]:
+EXTRA_KEYS = "kxsurtvwbdfgh"  # letters for the row's own values (not i, a, n, p)
+
+
+def copy_choices(row: Any, cloud: str = "global",
+                 extra: list[CopyChoice] | None = None) -> list[CopyChoice]:
+    """The identity's ids (when `row` is one), then the `extra` values, each with a key."""
     choices = [
         CopyChoice("i", "Object ID", str(getattr(row, "id", "") or "")),
         CopyChoice("a", "App ID", str(getattr(row, "app_id", "") or "")),
         CopyChoice("n", "Name", clean(getattr(row, "display_name", "") or "")),
         CopyChoice("p", "Portal link", portal_link(row, cloud) or ""),
-    ]
+    ] if row is not None else []
+    free = iter(EXTRA_KEYS)
+    for choice in extra or ():
+        key = next(free, "")
+        if key:
+            choices.append(CopyChoice(key, choice.label, clean(choice.value)))
     return [choice for choice in choices if choice.value]
 
 
@@ -64,7 +75,7 @@ class CopyMenu(ModalScreen[CopyChoice | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="copy_cancel"),
-        *(Binding(key, f"choose('{key}')", show=False) for key in "ianp"),
+        *(Binding(key, f"choose('{key}')", show=False) for key in "ianp" + EXTRA_KEYS),
     ]
     DEFAULT_CSS = """
     CopyMenu {

@@ -1,15 +1,17 @@
 """What every explorer view shares: the header bar, the prompts, the flash line, the footer,
-and the keys that act on "the selected object" (filter, back, raw JSON, copy, export).
+and the keys that act on "the selected object" (filter, back, raw JSON, copy, export,
+drill down, row actions).
 
-A view has a `location()` (how to open it again) and a table `state()` (filter, sort,
+A view has a `location` (how to open it again) and a table `state()` (filter, sort,
 cursor, scroll) that the app keeps when the user goes back, so `]` can reopen it as it was.
-Subclasses compose their body and say what the selected object is.
+Subclasses compose their body and say what their rows are: `links_for(row)` (where enter
+leads), `target_of(row)` (what an action acts on), `copy_extra(row)` (what `c` offers
+besides the identity's ids). `reload()` re-reads the data after a refresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
@@ -19,9 +21,11 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from models.query import Query, parse_query
+from tui.actions import action_bindings, find_action
 from tui.keys import VIEW_BINDINGS, WRITE_ACTIONS
 from tui.screens.columns import IDENTITY_FIELDS
 from tui.screens.filtering import QueryFilter
+from tui.screens.links import Link, Location, Target
 from tui.screens.views import complete
 from tui.widgets.flash import Flash
 from tui.widgets.header_bar import HeaderBar
@@ -31,15 +35,6 @@ from tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from tui.app import WlxApp
-
-
-@dataclass(frozen=True)
-class Location:
-    """How to open a view again: its kind and target (a view alias or an identity id)."""
-
-    screen: str  # list, detail, overview
-    target: str = ""
-    filter_text: str = ""
 
 
 FILTER_HINT = ("plain words match names and ids · kind: tier: rule: severity: owner: label: "
@@ -56,6 +51,10 @@ class ViewScreen(Screen):
         super().__init__()
         self.location = location
         self._pending_flash: list[tuple[str, str]] = []
+        self.generation = -1  # the app's data generation this view shows
+        # row actions registered by other features (tui/actions.py), remappable by id
+        for binding in action_bindings():
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
 
     @property
     def wlx(self) -> WlxApp:
@@ -72,10 +71,31 @@ class ViewScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
-        self.query_one(HeaderBar).show(self.wlx.meta, self.wlx.read_only)
+        self.query_one(HeaderBar).show(self.wlx.meta, self.wlx.read_only, self.wlx.sync_status())
+        self.generation = self.wlx.generation
+        if self.uses_index:
+            self.wlx.request_index()
         for message, severity in self._pending_flash:
             self.flash(message, severity)
         self._pending_flash.clear()
+
+    def on_screen_resume(self) -> None:
+        # a refresh while this view was covered: catch up now it shows again
+        if self.is_mounted and self.generation != self.wlx.generation:
+            self.generation = self.wlx.generation
+            self.reload()
+
+    def reload(self) -> None:
+        """The app switched to a newer snapshot: read this view's data again, keeping the
+        filter, sort and cursor. List views get new rows through rows_loaded instead."""
+
+    uses_index = True  # lists and most views need the list index (the overview does not)
+    reloads_with_index = False  # True: rows_loaded() rebuilds it after a refresh
+
+    @property
+    def busy(self) -> bool:
+        """Still loading what it shows (tests and benchmarks wait for this)."""
+        return any(table.loading for table in self.query(VirtualTable))
 
     # -- what subclasses provide ------------------------------------------------------
     @property
@@ -89,8 +109,29 @@ class ViewScreen(Screen):
         return table.cursor_row if table is not None else None
 
     def selected_id(self) -> str | None:
+        """The identity the cursor row belongs to (for `y` raw JSON)."""
         table = self.table
         return table.cursor_id if table is not None else None
+
+    def links_for(self, row: Any) -> list[Link]:
+        """Where enter on this row leads (one link opens, several offer a menu)."""
+        return []
+
+    def target_of(self, row: Any) -> Target | None:
+        """What a row action acts on for this row."""
+        return None
+
+    def targets(self) -> list[Target]:
+        """The marked rows of the table, or the cursor row when nothing is marked."""
+        table = self.table
+        if table is None:
+            return []
+        rows = table.marked or ([table.cursor_row] if table.cursor_row is not None else [])
+        return [t for t in (self.target_of(row) for row in rows) if t is not None]
+
+    def copy_extra(self, row: Any) -> list[Any]:
+        """CopyChoices for what this row names besides the identity (a keyId, an IP)."""
+        return []
 
     def view_name(self) -> str:
         return self.location.target or self.location.screen
@@ -134,6 +175,9 @@ class ViewScreen(Screen):
         """The `field:` values of this view's rows (models.query.FIELDS)."""
         return IDENTITY_FIELDS
 
+    def filter_hint(self) -> str:
+        return FILTER_HINT
+
     def apply_filter(self, text: str) -> None:
         table = self.table
         if table is None:
@@ -145,7 +189,8 @@ class ViewScreen(Screen):
             if query.error:
                 prompt.set_hint(query.error, error=True)
             else:
-                prompt.set_hint(f"{table.row_count} of {table.total_count} · {FILTER_HINT}")
+                prompt.set_hint(f"{table.row_count} of {table.total_count} · "
+                                f"{self.filter_hint()}")
         self.update_title()
 
     def action_filter_prompt(self) -> None:
@@ -188,6 +233,19 @@ class ViewScreen(Screen):
         if table is not None:
             table.focus()
 
+    # -- drill down -------------------------------------------------------------------
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.open_links(self.links_for(event.row))
+
+    def open_links(self, links: list[Link]) -> None:
+        if not links:
+            self.flash("nothing to open from this row", "information")
+        elif len(links) == 1:
+            self.wlx.open(links[0].location)
+        else:
+            self.wlx.choose_link(links)
+
     # -- keys -------------------------------------------------------------------------
     def action_back(self) -> None:
         """esc: first clear the filter, then go back a view."""
@@ -203,7 +261,9 @@ class ViewScreen(Screen):
         if identity_id is None:
             self.flash("nothing selected", "warning")
             return
-        name = getattr(self.selected(), "display_name", None) or identity_id
+        row = self.selected()
+        identity = self.identity_for_copy(row) if row is not None else None
+        name = getattr(identity, "display_name", None) or identity_id
         self.load_raw(identity_id, name)
 
     @work(thread=True, exclusive=True, group="raw", exit_on_error=False)
@@ -216,14 +276,22 @@ class ViewScreen(Screen):
         if row is None:
             self.flash("nothing selected", "warning")
             return
-        self.wlx.open_copy_menu(row)
+        self.wlx.open_copy_menu(self.identity_for_copy(row), self.copy_extra(row))
+
+    def identity_for_copy(self, row: Any) -> Any:
+        """The identity whose ids `c` offers (the index row of the cursor's identity)."""
+        return row
 
     def action_export(self) -> None:
         table = self.table
         if table is None:
             self.flash("this view has nothing to export", "warning")
             return
-        self.wlx.open_export(self.view_name(), table)
+        self.wlx.open_export(self.view_name(), table, self.export_rows(table))
+
+    def export_rows(self, table: VirtualTable) -> list[Any]:
+        """The rows `ctrl+s` writes: the table as shown (a view may leave headers out)."""
+        return table.visible_rows
 
     def action_disable(self) -> None:
         # the write path lands with issue 6; check_action keeps this off in read-only mode
@@ -231,9 +299,25 @@ class ViewScreen(Screen):
         self.flash(f"disable: {len([t for t in targets if t is not None])} selected; "
                    "cleanup actions are not built yet", "warning")
 
+    def action_row_action(self, action_id: str) -> None:
+        action = find_action(action_id)
+        targets = self.targets()
+        if action is None or not targets:
+            self.flash("no row here for this action", "warning")
+            return
+        action.run(self.wlx, targets)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.wlx.read_only:
             return None  # shown disabled, with the reason in help and on a key press
+        if action == "row_action" and parameters:
+            row_action = find_action(str(parameters[0]))
+            row = self.selected()  # the cursor row only: this runs on every footer refresh
+            target = self.target_of(row) if row is not None else None
+            if row_action is None or target is None or target.kind not in row_action.kinds:
+                return False  # not for this kind of row: hidden
+            if row_action.writes and self.wlx.read_only:
+                return None
         return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -245,7 +329,8 @@ class ViewScreen(Screen):
         """A disabled key does nothing in Textual: say why instead of staying silent."""
         binding = self.active_bindings.get(event.key)
         if binding is not None and not binding.enabled:
-            reason = self.wlx.disabled_reason(binding.binding.action)
+            action = binding.binding.action
+            reason = self.wlx.disabled_reason(action)
             if reason:
                 self.flash(f"{binding.binding.description}: {reason}", "warning")
                 event.stop()

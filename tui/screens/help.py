@@ -32,6 +32,8 @@ def _where(node: object) -> str:
         return "app"
     if isinstance(node, VirtualTable):
         return "table"
+    if type(node).__name__ == "TileBoard":
+        return "tiles"
     name = type(node).__name__
     return "view" if name.endswith("Screen") else name.lower()
 

@@ -17,7 +17,7 @@ ACTIONS = (  # title, help, action name on the screen (or app.*)
     ("Export the current view", "write it as CSV or JSON (ctrl+s)", "export"),
     ("Copy…", "copy the ID, appId, name or portal link (c)", "copy"),
     ("Raw JSON", "the Graph JSON of the selected identity (y)", "raw"),
-    ("Refresh", "re-read the snapshot (r)", "app.refresh"),
+    ("Refresh", "sync the tenant again; the app stays usable meanwhile (r)", "app.refresh"),
     ("Keys", "the keys of this view (?)", "app.help"),
 )
 

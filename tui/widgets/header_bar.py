@@ -1,5 +1,6 @@
-"""The header line: which tenant, which cloud, who is signed in, read-only or write, and how
-old the snapshot is. Always on screen, so the admin never acts on the wrong tenant.
+"""The header line: which tenant, which cloud, who is signed in, read-only or write, how
+old the snapshot is, and "syncing…" while a refresh runs. Always on screen, so the admin
+never acts on the wrong tenant.
 
 Tenant names and principals come from the directory: they are drawn as Text, never markup.
 The age is computed from the `now` the app is given (a fixed clock in tests).
@@ -60,6 +61,10 @@ class HeaderBar(Horizontal):
         }
         #header-right { width: auto; height: 1; padding-right: 1; }
         &.-write #header-right { color: $text-warning; text-style: bold; }
+        #header-sync { width: auto; height: 1; padding-right: 1; color: $text-accent;
+                       text-style: bold; display: none; }
+        &.-syncing #header-sync { display: block; }
+        &.-sync-error #header-sync { color: $text-error; }
     }
     """
 
@@ -68,16 +73,19 @@ class HeaderBar(Horizontal):
         self.clock = clock
         self.meta: SourceMeta | None = None
         self.read_only = True
+        self.sync_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-left")
+        yield Static(id="header-sync")
         yield Static(id="header-right")
 
     def on_mount(self) -> None:
         self.set_interval(30, self.refresh_age)
 
-    def show(self, meta: SourceMeta | None, read_only: bool) -> None:
+    def show(self, meta: SourceMeta | None, read_only: bool, sync: str = "") -> None:
         self.meta, self.read_only = meta, read_only
+        self.show_sync(sync)
         left = Text(" wlx", style="bold", no_wrap=True, overflow="ellipsis")
         if meta is None:
             left.append(" · loading…")
@@ -94,6 +102,13 @@ class HeaderBar(Horizontal):
         self.query_one("#header-left", Static).update(left)
         self.set_class(not read_only, "-write")
         self.refresh_age()
+
+    def show_sync(self, text: str, error: bool = False) -> None:
+        """"⟳ syncing… 40%" while a refresh runs; empty hides it."""
+        self.sync_text = text
+        self.query_one("#header-sync", Static).update(Text(text, no_wrap=True))
+        self.set_class(bool(text), "-syncing")
+        self.set_class(error, "-sync-error")
 
     def refresh_age(self) -> None:
         if not self.is_mounted:

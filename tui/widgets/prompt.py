@@ -24,7 +24,12 @@ SIGILS = {FILTER: "/", COMMAND: ":"}
 
 
 class PromptInput(Input):
-    """The input line; its keys only act while it has focus."""
+    """The input line; its keys only act while it has focus, and it takes the focus only
+    while the prompt is open (not by tab, not by a screen's auto focus)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.can_focus = False
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", show=False, id="prompt_cancel"),
@@ -111,6 +116,7 @@ class PromptBar(Vertical):
         self.query_one("#sigil", Static).update(SIGILS[mode])
         self.add_class("-open")
         field = self.input
+        field.can_focus = True
         with field.prevent(Input.Changed):
             field.value = value
         field.cursor_position = len(value)
@@ -119,6 +125,7 @@ class PromptBar(Vertical):
 
     def close(self) -> None:
         self.remove_class("-open")
+        self.input.can_focus = False
 
     def set_hint(self, text: str, error: bool = False) -> None:
         hint = self.query_one("#hint", Static)
