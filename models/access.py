@@ -22,6 +22,7 @@ from models.identity import (
 )
 from models.join import Context
 from models.kinds import MICROSOFT_TENANTS
+from models.nogc import builder
 from models.reasons import reasons_at, settle_principal
 from models.tiers import (
     UNCLASSIFIED,
@@ -30,9 +31,15 @@ from models.tiers import (
     app_permission_tier,
     builtin_role,
     highest,
+    rank,
     scope_tier,
     scoped_role_tier,
 )
+
+_new_permission = builder(AppPermission)
+_new_grant = builder(DelegatedGrant)
+_new_role = builder(DirectoryRole)
+_new_principal = builder(Principal)
 
 
 @dataclass
@@ -82,6 +89,9 @@ class Access:
         self.role_data = ctx.has("roleAssignments")
         # scopes and reasons repeat across thousands of identities: build each once, share it
         self.scope_cache: dict[tuple[str, str], ScopeTier] = {}
+        # (resource id, app role id) -> (tier, why, value); (resource id, scope) -> scopes, tier
+        self.permission_cache: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self.grant_cache: dict[tuple[str, str | None], tuple[list[ScopeTier], str]] = {}
         self.reason_cache: dict[tuple, TierReason] = {}
 
     # -- lookups -------------------------------------------------------------------------
@@ -127,12 +137,16 @@ class Access:
         grants_by_client: dict[str, list] = {}
         for grant in ctx.data.oauth2_grants:
             grants_by_client.setdefault(grant.client_id, []).append(grant)
+        assignments = ctx.data.app_role_assignments
         for identity in ctx.identities:
             sp_id = identity.service_principal_id
             if not sp_id:
                 continue
-            identity.app_permissions = self._permissions(sp_id)
-            identity.delegated_grants = self._grants(grants_by_client.get(sp_id, []))
+            if assignments.get(sp_id):  # else it keeps its own empty list
+                identity.app_permissions = self._permissions(sp_id)
+            grants = grants_by_client.get(sp_id)
+            if grants:
+                identity.delegated_grants = self._grants(grants)
             for group in identity.groups:
                 self.group_members.setdefault(group.id, []).append(identity)
         self._roles()
@@ -144,36 +158,46 @@ class Access:
 
     def _permissions(self, sp_id: str) -> list[AppPermission]:
         result = []
+        cache = self.permission_cache
         for assignment in self.ctx.data.app_role_assignments.get(sp_id, []):
             resource = self.resource(assignment.resource_id)
-            tier, why, table_value = app_permission_tier(
-                resource.app_id, assignment.app_role_id, resource.microsoft)
-            value = resource.roles.get(assignment.app_role_id.lower()) or table_value or (
-                assignment.app_role_id)
-            result.append(AppPermission(
+            key = (assignment.resource_id, assignment.app_role_id)
+            known = cache.get(key)
+            if known is None:
+                tier, why, table_value = app_permission_tier(
+                    resource.app_id, assignment.app_role_id, resource.microsoft)
+                value = resource.roles.get(assignment.app_role_id.lower()) or table_value or (
+                    assignment.app_role_id)
+                known = cache[key] = (tier, why, value)
+            result.append(_new_permission(
                 assignment_id=assignment.id, resource_id=assignment.resource_id,
                 resource_app_id=resource.app_id,
                 resource_name=assignment.resource_display_name or resource.name,
-                app_role_id=assignment.app_role_id, value=value, tier=tier, why=why,
-                created=assignment.created_date_time))
+                app_role_id=assignment.app_role_id, value=known[2], tier=known[0],
+                why=known[1], created=assignment.created_date_time))
         return result
 
     def _grants(self, grants: list) -> list[DelegatedGrant]:
         result = []
         for grant in grants:
             resource = self.resource(grant.resource_id)
-            scopes = []
-            for value in grant.scopes:
-                scope = self.scope_cache.get((resource.app_id, value))
-                if scope is None:
-                    tier, why = scope_tier(resource.app_id, value, resource.microsoft)
-                    scope = self.scope_cache[(resource.app_id, value)] = ScopeTier(
-                        value=value, tier=tier, why=why)
-                scopes.append(scope)
-            result.append(DelegatedGrant(
+            known = self.grant_cache.get((grant.resource_id, grant.scope))
+            if known is None:
+                scopes = []
+                for value in grant.scopes:
+                    scope = self.scope_cache.get((resource.app_id, value))
+                    if scope is None:
+                        tier, why = scope_tier(resource.app_id, value, resource.microsoft)
+                        scope = self.scope_cache[(resource.app_id, value)] = ScopeTier(
+                            value=value, tier=tier, why=why)
+                    scopes.append(scope)
+                known = self.grant_cache[(grant.resource_id, grant.scope)] = (
+                    scopes, highest(s.tier for s in scopes))
+            result.append(_new_grant(
                 grant_id=grant.id, resource_id=grant.resource_id, resource_app_id=resource.app_id,
-                resource_name=resource.name, scopes=scopes, consent_type=grant.consent_type,
-                principal_id=grant.principal_id, tier=highest(s.tier for s in scopes)))
+                resource_name=resource.name, scopes=list(known[0]),
+                consent_type=grant.consent_type, principal_id=grant.principal_id,
+                tier=known[1]))
         return result
 
     def _roles(self) -> None:
@@ -189,7 +213,7 @@ class Access:
             end = None
             if state == "eligible" and entry.schedule_info and entry.schedule_info.expiration:
                 end = entry.schedule_info.expiration.end_date_time
-            role = DirectoryRole(
+            role = _new_role(
                 role_definition_id=entry.role_definition_id, template_id=info.template_id,
                 name=info.name, state=state, scope=scope, tier=info.tier, why=info.why,
                 custom=info.custom, assignment_id=entry.id, eligibility_end=end,
@@ -247,7 +271,7 @@ class Access:
                        for r in identity.directory_roles):
                     continue
                 info = self.role(template)
-                identity.directory_roles.append(DirectoryRole(
+                identity.directory_roles.append(_new_role(
                     role_definition_id=template, template_id=template,
                     name=obj.display_name or info.name, tier=info.tier, why=info.why,
                     source="memberOf"))
@@ -255,10 +279,15 @@ class Access:
     # -- tiers ---------------------------------------------------------------------------
     def _tier(self, identity: WorkloadIdentity) -> None:
         """The highest tier of what it holds; the reasons are the items that set it."""
-        identity.computed_tier = best = highest(
-            [p.tier for p in identity.app_permissions] + [g.tier for g in identity.delegated_grants]
-            + [r.tier for r in identity.directory_roles])
-        identity.tier_reasons = reasons_at(identity, best, self.reason_cache)
+        best, best_rank = UNCLASSIFIED, 0
+        for items in (identity.app_permissions, identity.delegated_grants,
+                      identity.directory_roles):
+            for item in items:
+                if item.tier != best and rank(item.tier) > best_rank:
+                    best, best_rank = item.tier, rank(item.tier)
+        identity.computed_tier = best
+        if self.ctx.detail:  # the reasons are shown, not reported
+            identity.tier_reasons = reasons_at(identity, best, self.reason_cache)
         self._apply_override(identity)
 
     def _apply_override(self, identity: WorkloadIdentity) -> None:
@@ -291,16 +320,22 @@ class Access:
     def _principal(self, principal_id: str) -> Principal:
         found = self.principals.get(principal_id)
         if found is None:
-            found = Principal(id=principal_id)
+            found = _new_principal(id=principal_id)
             self.principals[principal_id] = found
         return found
 
     def _principals(self) -> None:
         """Owners, actors and role holders that are not identities get their own tier."""
         ctx = self.ctx
+        principals = self.principals
         for identity in ctx.identities:
             for owner in identity.owners:
-                principal = self._principal(owner.id)
+                principal = principals.get(owner.id)
+                if principal is None:  # most owners: built at once, as the lines below would
+                    principals[owner.id] = _new_principal(
+                        id=owner.id, kind=owner.kind, display_name=owner.name, upn=owner.upn,
+                        owns=[identity.id])
+                    continue
                 principal.kind = owner.kind
                 principal.display_name = principal.display_name or owner.name
                 principal.upn = principal.upn or owner.upn

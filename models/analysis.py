@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from pydantic import TypeAdapter
 
 from models.access import Access
 from models.config import AnalysisConfig
@@ -43,21 +45,37 @@ class Analysis:
         return self._by_id.get(identity_id)
 
 
+# the tzinfo pydantic gives a Graph timestamp in UTC (one shared object)
+_GRAPH_UTC = TypeAdapter(datetime).validate_python("2000-01-01T00:00:00Z").tzinfo
+
+
+def on_graph_clock(now: datetime) -> datetime:
+    """The same instant, with the tzinfo object of Graph's UTC timestamps: comparing two
+    datetimes that share one tzinfo skips two utcoffset() calls (the analysis compares
+    every credential and sign-in time with `now`)."""
+    if now.tzinfo is not _GRAPH_UTC and now.utcoffset() == timedelta(0):
+        return now.replace(tzinfo=_GRAPH_UTC)
+    return now
+
+
 def analyze(data: TenantData, config: AnalysisConfig, now: datetime,
             overrides: Mapping[str, TierOverride] | None = None,
             recording: Recording | None = None, detail: bool = True) -> Analysis:
     """Analyse one tenant as of `now`. `overrides` are admins' tier labels by identity id;
     `recording` (optional) supplies the raw Graph objects for the raw-JSON view. Without
-    `detail` (a report), the per-identity sign-in lists and the pivots are left out."""
+    `detail` (a report), what only the app shows is left out: the per-identity sign-in lists,
+    kind facts, tier reasons and owners' tiers, and the pivots; findings and overview are
+    the same."""
+    as_of, now = now, on_graph_clock(now)
     with paused_gc():
-        ctx = new_context(data, config, now, overrides, recording if detail else None)
+        ctx = new_context(data, config, now, overrides, recording if detail else None, detail)
         build_identities(ctx)
         access = Access(ctx)
         access.build()
         sign_ins = attach_sign_ins(ctx, detail)
         audits = attach_audits(ctx, access.principals)
         attach_risk(ctx)
-        for identity in ctx.identities:
+        for identity in ctx.identities if detail else ():
             for owner in identity.owners:
                 principal = access.principals.get(owner.id)
                 if principal is not None:
@@ -90,6 +108,6 @@ def analyze(data: TenantData, config: AnalysisConfig, now: datetime,
     return Analysis(
         tenant_id=data.tenant_id,
         tenant_name=data.organization.display_name if data.organization else None,
-        as_of=now, config=config, identities=ctx.identities, findings=findings,
+        as_of=as_of, config=config, identities=ctx.identities, findings=findings,
         overview=overview, pivots=pivots, principals=access.principals,
         unavailable=unavailable, warnings=warnings)

@@ -9,14 +9,16 @@ its default, and each repair is counted as a data warning that the UI can show.
 from __future__ import annotations
 
 import contextlib
-import copy
 import contextvars
+import copy
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, WrapValidator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import core_schema
 from pydantic.alias_generators import to_camel
 
 
@@ -79,12 +81,12 @@ def warn(model: str, field_name: str, value: Any, object_id: str = "") -> None:
         collector.add(DataWarning(model, field_name, _short(value), object_id))
 
 
-def _lenient_datetime(value: Any, handler: Any, info: Any) -> datetime | None:
+def _lenient_datetime(value: Any, info: Any) -> datetime | None:
     """A timestamp, or None ("unknown") with a data warning when it is malformed."""
     if value is None or value == "":
         return None
     try:
-        parsed = handler(value)
+        parsed = _any_datetime.validate_python(value)
     except (ValidationError, ValueError, TypeError):
         model = (info.config or {}).get("title") or "timestamp"
         warn(model, info.field_name or "timestamp", value)
@@ -94,9 +96,24 @@ def _lenient_datetime(value: Any, handler: Any, info: Any) -> datetime | None:
     return parsed
 
 
-Timestamp = Annotated[datetime | None, WrapValidator(_lenient_datetime)]
-"""A Graph DateTimeOffset; None when absent or malformed (counted as a warning)."""
+_any_datetime = TypeAdapter(datetime)
 
+
+class _Timestamp:
+    """The validation of `Timestamp`, in two steps: pydantic's own parser takes a
+    well-formed timestamp with an offset (nearly all of them) without calling Python;
+    only what it refuses (empty, no offset, malformed) goes to `_lenient_datetime`."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.nullable_schema(core_schema.union_schema(
+            [core_schema.datetime_schema(tz_constraint="aware", microseconds_precision="truncate"),
+             core_schema.with_info_plain_validator_function(_lenient_datetime)],
+            mode="left_to_right"))
+
+
+Timestamp = Annotated[datetime | None, _Timestamp]
+"""A Graph DateTimeOffset; None when absent or malformed (counted as a warning)."""
 
 
 def _key_in(node: dict[str, Any], part: str) -> str | None:
@@ -206,17 +223,60 @@ class GraphModel(BaseModel):
         return tolerant(cls.__name__, validate, obj)
 
 
+def validate_batch(adapter: TypeAdapter[list[T]], items: list[Any],
+                   one: Callable[[Any], list[T]]) -> list[T]:
+    """`adapter.validate_python(items)` in one call when every item is good (the fast path:
+    no Python per item); otherwise the runs of good items still in one call each, and each
+    bad item through `one` (the tolerant path: zero or more results), in the items' order.
+
+    Items validate independently, so a failed call names every bad item; the warnings it
+    raised are dropped (they come again, in order, from the calls that follow).
+    """
+    collector = _collector.get()
+    mark = (collector.count, len(collector.items)) if collector is not None else (0, 0)
+    try:
+        return adapter.validate_python(items)
+    except ValidationError as failed:
+        bad = sorted({error["loc"][0] for error in failed.errors(include_url=False)
+                      if error["loc"] and isinstance(error["loc"][0], int)})
+    if collector is not None:
+        collector.count = mark[0]
+        del collector.items[mark[1]:]
+    if not bad:  # an error outside any item (not expected): every item the tolerant way
+        return [result for item in items for result in one(item)]
+    results: list[T] = []
+    start = 0
+    for index in bad:
+        if index > start:
+            results.extend(validate_batch(adapter, items[start:index], one))
+        results.extend(one(items[index]))
+        start = index + 1
+    if start < len(items):
+        results.extend(validate_batch(adapter, items[start:], one))
+    return results
+
+
+@functools.cache
+def list_adapter(item_type: Any) -> TypeAdapter[list[Any]]:
+    """A validator for a whole list of `item_type` (built once per type)."""
+    return TypeAdapter(list[item_type])
+
+
 def parse_many(model: type[M], items: Any) -> list[M]:
-    """Parse a list of Graph objects, skipping (and counting) the ones that are not objects."""
+    """Parse a list of Graph objects, skipping (and counting) the ones that are not objects.
+
+    A good list validates in one call; only a list with bad items pays for repairs (the
+    items are JSON: a model instance, which no recording holds, would be taken as is)."""
     if not isinstance(items, list):
         if items is not None:
             warn(model.__name__, "(list)", items)
         return []
-    parsed: list[M] = []
     validate = model.model_validate
-    for item in items:
+
+    def one(item: Any) -> list[M]:
         if isinstance(item, dict):
-            parsed.append(validate(item))
-        else:
-            warn(model.__name__, "(item)", item)
-    return parsed
+            return [validate(item)]
+        warn(model.__name__, "(item)", item)
+        return []
+
+    return validate_batch(list_adapter(model), items, one)

@@ -19,13 +19,17 @@ from models.identity import (
     RiskDetection,
     SignInEntry,
     SignInSummary,
+    WorkloadIdentity,
 )
 from models.join import Context
 from models.kinds import MANAGED_IDENTITY_KINDS
+from models.nogc import builder
 
 RECENT_SIGN_INS = 50  # kept per identity for the detail screen; counts cover them all
 RECENT_AUDITS = 200
 SIGN_IN_KINDS = ("servicePrincipalSignInActivities", "signIns")
+_new_summary = builder(SignInSummary)
+_new_entry = builder(SignInEntry)
 
 _KEY_ID = re.compile(r"KeyIdentifier=([0-9a-fA-F-]{36})")
 _SUBJECT_JSON = re.compile(r'"subject"\s*:\s*"((?:[^"\\]|\\.)*)"', re.IGNORECASE)
@@ -43,11 +47,6 @@ def activity_key(name: str | None) -> str:
     return " ".join((name or "").translate(_DASHES).split()).lower()
 
 
-def _latest(*times: datetime | None) -> datetime | None:
-    known = [t for t in times if t is not None]
-    return max(known) if known else None
-
-
 # -- sign-ins --------------------------------------------------------------------------
 def attach_sign_ins(ctx: Context, detail: bool = True) -> dict[str, list[SignIn]]:
     """Sign-in summaries (and, with `detail`, the recent sign-ins); returns the sign-ins
@@ -63,26 +62,32 @@ def attach_sign_ins(ctx: Context, detail: bool = True) -> dict[str, list[SignIn]
     missing = [k for k in SIGN_IN_KINDS if not ctx.has(k)]
     far_past = datetime.min.replace(tzinfo=ctx.now.tzinfo)
     for identity in ctx.identities:
-        logs = per_identity.get(identity.id, ())
+        logs = per_identity.get(identity.id)
+        report = activity.get(identity.app_id.lower()) if identity.app_id and activity else None
         by_type: dict[str, datetime | None] = {}
-        report = activity.get(identity.app_id.lower()) if identity.app_id else None
         if report is not None:
-            for name, value in (
-                ("any", report.last_sign_in_activity),
-                ("applicationClient", report.application_authentication_client_sign_in_activity),
-                ("applicationResource", report.application_authentication_resource_sign_in_activity),
-                ("delegatedClient", report.delegated_client_sign_in_activity),
-                ("delegatedResource", report.delegated_resource_sign_in_activity),
-            ):
-                by_type[name] = value.last_sign_in_date_time if value else None
+            a, b, c, d, e = (report.last_sign_in_activity,
+                             report.application_authentication_client_sign_in_activity,
+                             report.application_authentication_resource_sign_in_activity,
+                             report.delegated_client_sign_in_activity,
+                             report.delegated_resource_sign_in_activity)
+            by_type = {
+                "any": a.last_sign_in_date_time if a is not None else None,
+                "applicationClient": b.last_sign_in_date_time if b is not None else None,
+                "applicationResource": c.last_sign_in_date_time if c is not None else None,
+                "delegatedClient": d.last_sign_in_date_time if d is not None else None,
+                "delegatedResource": e.last_sign_in_date_time if e is not None else None,
+            }
         if logs:
             logs.sort(key=lambda s: s.created_date_time or far_past, reverse=True)
             by_type["signInLogs"] = next((s.created_date_time for s in logs if s.succeeded), None)
             if detail:
                 identity.sign_ins = [_entry(s) for s in logs[:RECENT_SIGN_INS]]
-        identity.sign_in_summary = SignInSummary(
-            last_sign_in=_latest(*by_type.values()), last_by_type=by_type,
-            sign_ins_in_data=len(logs), available=available, missing=missing)
+        known = [t for t in by_type.values() if t is not None]
+        identity.sign_in_summary = _new_summary(
+            last_sign_in=max(known) if known else None, last_by_type=by_type,
+            sign_ins_in_data=len(logs) if logs else 0, available=available[:],
+            missing=missing[:])
     return per_identity
 
 
@@ -93,7 +98,7 @@ def _entry(sign_in: SignIn) -> SignInEntry:
         parts = [sign_in.location.city, sign_in.location.country_or_region]
         location = ", ".join(p for p in parts if p) or None
     msi = sign_in.managed_service_identity
-    return SignInEntry(
+    return _new_entry(
         id=sign_in.id, time=sign_in.created_date_time, ip=sign_in.ip_address, location=location,
         resource=sign_in.resource_display_name, resource_id=sign_in.resource_id,
         key_id=sign_in.service_principal_credential_key_id,
@@ -189,9 +194,10 @@ def credential_change(entry: AuditEntry) -> bool:
 
 
 def attach_audits(ctx: Context, principals: dict[str, Principal]) -> list[tuple[AuditEntry, list[str]]]:
-    """Audit entries on the identities they touch; returns (entry, target identity ids)."""
+    """Audit entries on the identities they touch (shown on the detail screen, so not for a
+    report); returns (entry, target identity ids)."""
     events = []
-    far_past = datetime.min.replace(tzinfo=ctx.now.tzinfo)
+    touched: dict[str, WorkloadIdentity] = {}
     for audit in ctx.data.directory_audits:
         entry = read_audit(audit, ctx, principals)
         targets = []
@@ -199,12 +205,16 @@ def attach_audits(ctx: Context, principals: dict[str, Principal]) -> list[tuple[
             identity = ctx.by_object.get(target.id or "")
             if identity is not None and identity.id not in targets:
                 targets.append(identity.id)
-                identity.audit_events.append(entry)
+                if ctx.detail:
+                    identity.audit_events.append(entry)
+                    touched[identity.id] = identity
         actor = ctx.by_id.get(entry.actor_id or "") if entry.actor_kind == "servicePrincipal" else None
-        if actor is not None and actor.id not in targets:
+        if actor is not None and actor.id not in targets and ctx.detail:
             actor.audit_events.append(entry.model_copy(update={"role": "actor"}))
+            touched[actor.id] = actor
         events.append((entry, targets))
-    for identity in ctx.identities:
+    far_past = datetime.min.replace(tzinfo=ctx.now.tzinfo)
+    for identity in touched.values():
         if len(identity.audit_events) > 1:
             identity.audit_events.sort(key=lambda e: e.time or far_past, reverse=True)
             del identity.audit_events[RECENT_AUDITS:]

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from models.nogc import builder
+
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 SEVERITIES = (HIGH, MEDIUM, LOW, INFO)  # worst first
 _RANK = {HIGH: 3, MEDIUM: 2, LOW: 1, INFO: 0}
@@ -21,7 +23,8 @@ def severity_rank(severity: str | None) -> int:
 def finding_id(rule: str, identity_id: str, key: Any) -> str:
     """Stable across syncs: the same rule, identity and evidence key give the same id."""
     text = f"{rule}\x1f{identity_id}\x1f" + (
-        key if isinstance(key, str) else json.dumps(key, sort_keys=True, default=str))
+        key if isinstance(key, str) else "null" if key is None  # what json.dumps(None) says
+        else json.dumps(key, sort_keys=True, default=str))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -38,5 +41,8 @@ class Finding(BaseModel):
     @classmethod
     def make(cls, rule: str, severity: str, identity_id: str, summary: str,
              evidence: dict[str, Any], key: Any = None) -> Finding:
-        return cls(id=finding_id(rule, identity_id, key), rule=rule, severity=severity,
-                   identity_id=identity_id, summary=summary, evidence=evidence)
+        return _new_finding(id=finding_id(rule, identity_id, key), rule=rule, severity=severity,
+                            identity_id=identity_id, summary=summary, evidence=evidence)
+
+
+_new_finding = builder(Finding)  # rules build findings from values they made themselves

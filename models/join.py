@@ -17,13 +17,30 @@ from models.apps import Application, FederatedIdentityCredential, ServicePrincip
 from models.config import AnalysisConfig
 from models.directory import DirectoryObject, Group, User
 from models.fic import issuer_provider, parse_expression, parse_subject
-from models.identity import Credential, FederatedCredential, GroupMembership, Owner, WorkloadIdentity
-from models.kinds import MANAGED_IDENTITY_KINDS, detect_kind, facts_key, kind_facts
+from models.identity import (
+    Credential,
+    FederatedCredential,
+    GroupMembership,
+    Owner,
+    SignInSummary,
+    WorkloadIdentity,
+)
+from models.kinds import MANAGED_IDENTITY_KINDS, KindFacts, detect_kind, facts_key, kind_facts
+from models.nogc import builder
 from models.recording import KIND_BY_NAME, Recording
 from models.tenant import TenantData
 from models.tiers import TierOverride
 
 DEFAULT_AUDIENCE = "api://azureadtokenexchange"
+# the analysis builds its domain models from validated Graph models: no second validation
+_new_identity = builder(WorkloadIdentity)
+_new_credential = builder(Credential)
+_new_federated = builder(FederatedCredential)
+_new_group = builder(GroupMembership)
+_new_owner = builder(Owner)
+# every identity gets its real summary from models.events.attach_sign_ins
+_NOT_YET_SUMMARISED = SignInSummary()
+_NO_FACTS = KindFacts()
 
 
 @dataclass
@@ -47,6 +64,7 @@ class Context:
     facts: dict[tuple, Any] = field(default_factory=dict)  # shared KindFacts by facts_key
     key_used: dict[str, datetime] = field(default_factory=dict)  # credential report, by keyId
     key_signed_in: dict[str, datetime] = field(default_factory=dict)  # sign-in logs, by keyId
+    detail: bool = True  # False for a report: what only the detail screen shows is left out
 
     def has(self, kind: str) -> bool:
         return self.data.has(kind)
@@ -77,8 +95,8 @@ def _raw(item: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def new_context(data: TenantData, config: AnalysisConfig, now: datetime,
                 overrides: Mapping[str, TierOverride] | None,
-                recording: Recording | None) -> Context:
-    ctx = Context(data=data, config=config, now=now, overrides=overrides or {})
+                recording: Recording | None, detail: bool = True) -> Context:
+    ctx = Context(data=data, config=config, now=now, overrides=overrides or {}, detail=detail)
     ctx.raw_apps = _raw_by_id(recording, KIND_BY_NAME["applications"].path)
     ctx.raw_sps = _raw_by_id(recording, KIND_BY_NAME["servicePrincipals"].path)
     for sp in data.service_principals:
@@ -131,10 +149,13 @@ def _add(ctx: Context, identity: WorkloadIdentity) -> None:
 
 def _identity(ctx: Context, app: Application | None, sp: ServicePrincipal | None) -> WorkloadIdentity:
     kind = detect_kind(app, sp, ctx.data.tenant_id)
-    key = facts_key(kind, app, sp)
-    facts = ctx.facts.get(key)
-    if facts is None:
-        facts = ctx.facts[key] = kind_facts(kind, app, sp)
+    if ctx.detail:
+        key = facts_key(kind, app, sp)
+        facts = ctx.facts.get(key)
+        if facts is None:
+            facts = ctx.facts[key] = kind_facts(kind, app, sp)
+    else:
+        facts = _NO_FACTS  # shown only on the detail screen
     identity_id = sp.id if sp is not None else app.id  # type: ignore[union-attr]
     name = (sp.display_name if sp is not None else None) or (app.display_name if app else None)
     publisher = None
@@ -144,7 +165,12 @@ def _identity(ctx: Context, app: Application | None, sp: ServicePrincipal | None
             break
     publisher = publisher or (sp.publisher_name if sp else None) or (
         app.publisher_domain if app else None)
-    identity = WorkloadIdentity(
+    data = ctx.data
+    app_tags = app.tags if app else []
+    sp_tags = sp.tags if sp else []
+    federated = data.federated_credentials.get(app.id) if app else None
+    memberships = data.member_of.get(sp.id) if sp else None
+    identity = _new_identity(
         id=identity_id,
         app_id=(sp.app_id if sp else app.app_id) if (sp or app) else "",  # type: ignore[union-attr]
         application_id=app.id if app else None,
@@ -158,16 +184,16 @@ def _identity(ctx: Context, app: Application | None, sp: ServicePrincipal | None
         owner_organization_id=sp.app_owner_organization_id if sp else None,
         sign_in_audience=(app.sign_in_audience if app else None) or (
             sp.sign_in_audience if sp else None),
-        tags=sorted(set((app.tags if app else []) + (sp.tags if sp else []))),
+        tags=sorted(set(app_tags + sp_tags)) if app_tags or sp_tags else [],
         notes=(app.notes if app else None) or (sp.notes if sp else None),
         service_management_reference=app.service_management_reference if app else None,
         credentials=_credentials(ctx, kind, app, sp),
-        federated_credentials=[_federated(f) for f in ctx.data.federated_credentials.get(
-            app.id, [])] if app else [],
-        groups=_groups(ctx.data.member_of.get(sp.id, [])) if sp else [],
+        federated_credentials=[_federated(f) for f in federated] if federated else [],
+        groups=_groups(memberships) if memberships else [],
         owners=_owners(ctx, app, sp),
-        raw_application=_raw(ctx.raw_apps.get(app.id)) if app else None,
-        raw_service_principal=_raw(ctx.raw_sps.get(sp.id)) if sp else None,
+        raw_application=_raw(ctx.raw_apps.get(app.id)) if app and ctx.raw_apps else None,
+        raw_service_principal=_raw(ctx.raw_sps.get(sp.id)) if sp and ctx.raw_sps else None,
+        sign_in_summary=_NOT_YET_SUMMARISED,
     )
     return identity
 
@@ -183,9 +209,12 @@ def credential_status(end: datetime | None, now: datetime, expiring_days: int) -
 
 def _credentials(ctx: Context, kind: str, app: Application | None,
                  sp: ServicePrincipal | None) -> list[Credential]:
+    if not (app is not None and (app.password_credentials or app.key_credentials)) and not (
+            sp is not None and (sp.password_credentials or sp.key_credentials)):
+        return []  # most identities
     result: list[Credential] = []
     expiring = ctx.config.expiring_days
-    saml_ids: set[str] = set()
+    saml_ids: set[str | None] | tuple[()] = ()
     if sp is not None and (sp.preferred_single_sign_on_mode or "").lower() == "saml":
         saml_ids = {k.custom_key_identifier for k in sp.key_credentials
                     if (k.usage or "").lower() == "sign" and k.custom_key_identifier}
@@ -196,7 +225,7 @@ def _credentials(ctx: Context, kind: str, app: Application | None,
         managed = on == "servicePrincipal" and kind in MANAGED_IDENTITY_KINDS
         for secret in owner.password_credentials:
             status, days = credential_status(secret.end_date_time, ctx.now, expiring)
-            result.append(Credential(
+            result.append(_new_credential(
                 key_id=secret.key_id, type="secret", display_name=secret.display_name,
                 start=secret.start_date_time, end=secret.end_date_time, on=on, status=status,
                 days_left=days, managed_by_azure=managed,
@@ -206,7 +235,7 @@ def _credentials(ctx: Context, kind: str, app: Application | None,
         for key in owner.key_credentials:
             status, days = credential_status(key.end_date_time, ctx.now, expiring)
             key_type = (key.type or "").lower()
-            result.append(Credential(
+            result.append(_new_credential(
                 key_id=key.key_id, type="certificate" if "x509" in key_type or not key_type
                 else "key", display_name=key.display_name, start=key.start_date_time,
                 end=key.end_date_time, on=on, usage=key.usage,
@@ -231,7 +260,7 @@ def _federated(fic: FederatedIdentityCredential) -> FederatedCredential:
         flags.append("unknown-issuer")
     if any(a.strip().lower() != DEFAULT_AUDIENCE for a in fic.audiences):
         flags.append("non-default-audience")
-    return FederatedCredential(
+    return _new_federated(
         id=fic.id, name=fic.name, issuer=fic.issuer, subject=fic.subject,
         audiences=list(fic.audiences), description=fic.description, expression=expression,
         provider=provider, issuer_label=label, parsed=parsed, flags=flags,
@@ -239,17 +268,18 @@ def _federated(fic: FederatedIdentityCredential) -> FederatedCredential:
 
 
 def _groups(objects: list[DirectoryObject]) -> list[GroupMembership]:
-    return [GroupMembership(id=o.id, name=o.display_name,
-                            role_assignable=bool(o.is_assignable_to_role),
-                            security_enabled=o.security_enabled)
+    return [_new_group(id=o.id, name=o.display_name, role_assignable=bool(o.is_assignable_to_role),
+                       security_enabled=o.security_enabled)
             for o in objects if isinstance(o, Group)]
 
 
 def _owners(ctx: Context, app: Application | None, sp: ServicePrincipal | None) -> list[Owner]:
+    app_owners = ctx.data.application_owners.get(app.id, ()) if app else ()
+    sp_owners = ctx.data.service_principal_owners.get(sp.id, ()) if sp else ()
+    if not app_owners and not sp_owners:
+        return []
     owners: dict[str, Owner] = {}
-    sources = ((ctx.data.application_owners.get(app.id, []) if app else [], "application"),
-               (ctx.data.service_principal_owners.get(sp.id, []) if sp else [], "servicePrincipal"))
-    for objects, of in sources:
+    for objects, of in ((app_owners, "application"), (sp_owners, "servicePrincipal")):
         for obj in objects:
             if not obj.id:
                 continue
@@ -257,7 +287,7 @@ def _owners(ctx: Context, app: Application | None, sp: ServicePrincipal | None) 
                 if owners[obj.id].of != of:
                     owners[obj.id].of = "both"
                 continue
-            owners[obj.id] = Owner(
+            owners[obj.id] = _new_owner(
                 id=obj.id, kind=obj.kind, name=obj.display_name,
                 upn=obj.user_principal_name if isinstance(obj, User) else None, of=of)
     return list(owners.values())

@@ -96,73 +96,98 @@ def build_overview(identities: list[WorkloadIdentity], findings: list[Finding], 
                    now: datetime, stale_days: int, used_resources: dict[str, set[str]],
                    unavailable: list[UnavailableKind]) -> Overview:
     """`used_resources`: per identity id, the resource appIds its sign-ins reached."""
-    by_kind = Counter(i.kind for i in identities)
-    by_tier = Counter(i.tier for i in identities)
+    since = now - timedelta(days=stale_days)
     matrix: dict[str, Counter[str]] = {}
-    for identity in identities:
-        matrix.setdefault(identity.kind, Counter())[identity.tier] += 1
+    by_tier: Counter[str] = Counter()
+    ours = signing = inactive = granted = unused = 0
+    credentials = _CredentialCounts()
+    for identity in identities:  # one pass: this runs over every identity of the tenant
+        if identity.credentials or identity.federated_credentials:
+            credentials.add(identity)
+        kind, tier = identity.kind, identity.tier
+        row = matrix.get(kind)
+        if row is None:
+            row = matrix[kind] = Counter()
+        row[tier] += 1
+        by_tier[tier] += 1
+        if kind != MICROSOFT_APP:
+            ours += 1
+            if kind != APP_WITHOUT_SP:
+                signing += 1
+                last = identity.sign_in_summary.last_sign_in
+                if last is None or last < since:
+                    inactive += 1
+        if identity.app_permissions:
+            used = used_resources.get(identity.id, ())
+            for permission in identity.app_permissions:
+                if permission.app_role_id != DEFAULT_ACCESS_ROLE:
+                    granted += 1
+                    if permission.resource_app_id.lower() not in used:
+                        unused += 1
+    by_severity = Counter(f.severity for f in findings)
     overview = Overview(
         identities=len(identities),
-        by_kind={k: by_kind[k] for k in KINDS if by_kind[k]},
+        by_kind={k: sum(matrix[k].values()) for k in KINDS if k in matrix},
         by_tier={t: by_tier[t] for t in TIERS if by_tier[t]},
         by_kind_and_tier={k: {t: matrix[k][t] for t in TIERS if matrix[k][t]}
                           for k in KINDS if k in matrix},
-        findings_by_severity={s: n for s in SEVERITIES
-                              if (n := sum(1 for f in findings if f.severity == s))},
+        findings_by_severity={s: by_severity[s] for s in SEVERITIES if by_severity[s]},
         findings_by_rule=dict(Counter(f.rule for f in findings).most_common()),
         unavailable=unavailable, data_warnings=data.warnings.count, user_count=data.user_count,
     )
-    ours = [i for i in identities if i.kind not in (MICROSOFT_APP,)]
-    signing = [i for i in ours if i.kind != APP_WITHOUT_SP]
     available = [k for k in SIGN_IN_KINDS if data.has(k)]
-    since = now - timedelta(days=stale_days)
     if available:
-        inactive = sum(1 for i in signing if i.sign_in_summary.last_sign_in is None
-                       or i.sign_in_summary.last_sign_in < since)
         note = "" if "servicePrincipalSignInActivities" in available else (
             "only the sign-in logs were available: they cover a few days, not "
             f"{stale_days}")
-        overview.inactive = _share(inactive, len(signing), based_on=available, note=note,
+        overview.inactive = _share(inactive, signing, based_on=available, note=note,
                                    basis=f"identities with a service principal (Microsoft apps "
                                    f"left out) without a sign-in in {stale_days} days")
     else:
-        overview.inactive = Share(total=len(signing), note="no sign-in data was available")
-    granted = [(i, p) for i in identities for p in i.app_permissions
-               if p.app_role_id != DEFAULT_ACCESS_ROLE]
+        overview.inactive = Share(total=signing, note="no sign-in data was available")
     if data.has("signIns"):
-        unused = sum(1 for i, p in granted
-                     if p.resource_app_id.lower() not in used_resources.get(i.id, ()))
         times = [s.created_date_time for s in data.sign_ins if s.created_date_time]
         overview.unused_permissions = _share(
-            unused, len(granted), based_on=["appRoleAssignments", "signIns"],
+            unused, granted, based_on=["appRoleAssignments", "signIns"],
             basis="application permissions on a resource the identity did not call in the "
             + _span(times))
     else:
-        overview.unused_permissions = Share(total=len(granted),
+        overview.unused_permissions = Share(total=granted,
                                             note="the sign-in logs were not available")
     if data.user_count is not None and ours:
-        overview.users_per_identity = round(data.user_count / len(ours), 2)
-    overview.credentials = _credentials(identities)
+        overview.users_per_identity = round(data.user_count / ours, 2)
+    overview.credentials = credentials.figures()
     return overview
 
 
-def _credentials(identities: list[WorkloadIdentity]) -> CredentialFigures:
-    figures = CredentialFigures()
-    types: Counter[str] = Counter()
-    for identity in identities:
+class _CredentialCounts:
+    """Credentials by type, where they sit and their state (Azure's own left out)."""
+
+    def __init__(self) -> None:
+        self.types: Counter[str] = Counter()
+        self.managed = self.on_application = self.on_service_principal = 0
+        self.expired = self.expiring = 0
+
+    def add(self, identity: WorkloadIdentity) -> None:
+        types = self.types
         for credential in identity.credentials:
             if credential.managed_by_azure:
-                figures.azure_managed += 1
+                self.managed += 1
                 continue
             types[credential.type] += 1
             if credential.on == "application":
-                figures.on_application += 1
+                self.on_application += 1
             else:
-                figures.on_service_principal += 1
-            figures.expired += credential.status == "expired"
-            figures.expiring += credential.status == "expiring"
+                self.on_service_principal += 1
+            status = credential.status
+            self.expired += status == "expired"
+            self.expiring += status == "expiring"
         types["federated"] += len(identity.federated_credentials)
-    figures.by_type = {k: types[k] for k in ("secret", "certificate", "key", "federated")
-                       if types[k]}
-    figures.total = sum(figures.by_type.values())
-    return figures
+
+    def figures(self) -> CredentialFigures:
+        types = self.types
+        by_type = {k: types[k] for k in ("secret", "certificate", "key", "federated") if types[k]}
+        return CredentialFigures(
+            total=sum(by_type.values()), by_type=by_type, on_application=self.on_application,
+            on_service_principal=self.on_service_principal, expired=self.expired,
+            expiring=self.expiring, azure_managed=self.managed)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from models.activity import SignIn
 from models.identity import AuditEntry, Principal, WorkloadIdentity
+from models.nogc import builder
 
 
 class KeyPivot(BaseModel):
@@ -45,6 +46,9 @@ class Pivots(BaseModel):
     owners: dict[str, list[str]] = Field(default_factory=dict)  # owner id
 
 
+_new_key = builder(KeyPivot)
+
+
 def actor_key(entry: AuditEntry) -> str | None:
     if entry.actor_kind == "user":
         return entry.actor_name or entry.actor_id
@@ -56,20 +60,23 @@ def build_pivots(identities: list[WorkloadIdentity], principals: dict[str, Princ
                  sign_ins: dict[str, list[SignIn]]) -> Pivots:
     pivots = Pivots()
     keys = pivots.key_ids
+    owners, by_resource = pivots.owners, pivots.resources
     for identity in identities:
         for credential in identity.credentials:
             if credential.key_id:
-                keys[credential.key_id.lower()] = KeyPivot(identity_id=identity.id,
-                                                           kind=credential.type)
+                keys[credential.key_id.lower()] = _new_key(identity_id=identity.id,
+                                                           kind=credential.type, ips={})
         for fic in identity.federated_credentials:
             if fic.id:
-                keys[fic.id.lower()] = KeyPivot(identity_id=identity.id, kind="federated")
+                keys[fic.id.lower()] = _new_key(identity_id=identity.id, kind="federated",
+                                                ips={})
         for owner in identity.owners:
-            pivots.owners.setdefault(owner.id, []).append(identity.id)
-        resources = {p.resource_id for p in identity.app_permissions} | {
-            g.resource_id for g in identity.delegated_grants}
-        for resource in sorted(resources):
-            pivots.resources.setdefault(resource, []).append(identity.id)
+            owners.setdefault(owner.id, []).append(identity.id)
+        if identity.app_permissions or identity.delegated_grants:
+            resources = {p.resource_id for p in identity.app_permissions} | {
+                g.resource_id for g in identity.delegated_grants}
+            for resource in sorted(resources):
+                by_resource.setdefault(resource, []).append(identity.id)
         for role in identity.directory_roles:
             _hold(pivots, role.role_definition_id, role.name, identity.id, "identity", role.state,
                   role.scope)

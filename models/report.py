@@ -10,9 +10,12 @@ and control character itself.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from collections import Counter
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from models.analysis import Analysis
@@ -24,7 +27,7 @@ from models.tiers import TIERS
 
 FORMATS = ("json", "csv", "md")
 # what can start emphasis, code, links, images, HTML, entities or table cells mid-line
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|&~"})
 _URL = re.compile(r"(?i)(://|\bwww\.)")
 
 
@@ -56,14 +59,27 @@ def to_json(analysis: Analysis) -> str:
         "identities": len(analysis.identities),
         "overview": analysis.overview.model_dump(mode="json", by_alias=True),
     }
-    # one finding a line: readable, and json's C encoder (indent= falls back to Python)
-    findings = ",\n".join(
-        "  " + json.dumps({"rule": f.rule, "severity": f.severity, "summary": f.summary,
-                           "identity": _identity_json(by_id.get(f.identity_id), f.identity_id),
-                           "evidence": f.evidence}, ensure_ascii=True)
-        for f in analysis.findings)
+    # one finding a line: readable, and json's C encoder (indent= falls back to Python).
+    # A line is the text json.dumps gives the finding's dict, built from its parts: an
+    # identity with many findings is encoded once
+    identities: dict[str, str] = {}
+    lines = []
+    for f in analysis.findings:
+        identity = identities.get(f.identity_id)
+        if identity is None:
+            identity = identities[f.identity_id] = json.dumps(
+                _identity_json(by_id.get(f.identity_id), f.identity_id))
+        lines.append(f'  {{"rule": {_string(f.rule)}, "severity": {_string(f.severity)}, '
+                     f'"summary": {_string(f.summary)}, "identity": {identity}, '
+                     f'"evidence": {json.dumps(f.evidence)}}}')
+    findings = ",\n".join(lines)
     text = json.dumps(head, indent=1, ensure_ascii=True)
     return text[:-2] + ',\n "findings": [\n' + findings + ("\n ]\n}\n" if findings else " ]\n}\n")
+
+
+def _string(value: str) -> str:
+    """A string as json.dumps writes it (ensure_ascii), without an encoder per call."""
+    return encode_basestring_ascii(value) if type(value) is str else json.dumps(value)
 
 
 # -- CSV -------------------------------------------------------------------------------
@@ -77,18 +93,26 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+# what json.dumps(evidence, ensure_ascii=False, sort_keys=True) uses, made once
+_EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def to_csv(analysis: Analysis) -> str:
     by_id = {i.id: i for i in analysis.identities}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    identity_cells: dict[str, list[str]] = {}  # an identity with many findings: once
     for f in analysis.findings:
-        identity = by_id.get(f.identity_id)
-        writer.writerow([_cell(v) for v in (
-            f.severity, f.rule, f.identity_id, identity.app_id if identity else "",
-            identity.display_name if identity else "", identity.kind if identity else "",
-            identity.tier if identity else "",
-            f.summary, json.dumps(f.evidence, ensure_ascii=False, sort_keys=True), f.id)])
+        cells = identity_cells.get(f.identity_id)
+        if cells is None:
+            identity = by_id.get(f.identity_id)
+            cells = identity_cells[f.identity_id] = [_cell(v) for v in (
+                f.identity_id, identity.app_id if identity else "",
+                identity.display_name if identity else "", identity.kind if identity else "",
+                identity.tier if identity else "")]
+        writer.writerow([_cell(f.severity), _cell(f.rule), *cells, _cell(f.summary),
+                         _cell(_EVIDENCE_JSON.encode(f.evidence)), _cell(f.id)])
     return out.getvalue()
 
 
@@ -97,10 +121,23 @@ def md(value: Any, limit: int | None = 200) -> str:
     """Untrusted text as inert Markdown: visible controls, escaped syntax, defanged URLs."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = _MD_SPECIAL.sub(r"\\\1", clean(value, limit))
-    # defang URLs, so that no Markdown renderer turns them into links
-    return _URL.sub(lambda m: "\\[:\\]//" if m.group(1) == "://" else m.group(1)[:3] + "\\[.\\]",
-                    text)
+    if limit == 200 and type(value) is str:
+        return _md_text(value)  # evidence repeats its keys and many values
+    return _inert(clean(value, limit))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _md_text(text: str) -> str:
+    return _inert(clean(text, 200))
+
+
+def _inert(text: str) -> str:
+    text = text.translate(_MD_ESCAPES)
+    if "://" in text or "www." in text.lower():  # most text has no URL: no regex for it
+        # defang URLs, so that no Markdown renderer turns them into links
+        text = _URL.sub(lambda m: "\\[:\\]//" if m.group(1) == "://"
+                        else m.group(1)[:3] + "\\[.\\]", text)
+    return text
 
 
 def _share(share: Any) -> str:
@@ -183,13 +220,16 @@ def to_markdown(analysis: Analysis) -> str:
     lines += ["", "## Findings", ""]
     if not analysis.findings:
         lines.append("No findings.")
+    by_severity = Counter(f.severity for f in analysis.findings)
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for f in analysis.findings:
+        grouped.setdefault((f.severity, f.rule), []).append(f)
     for severity in SEVERITIES:
-        found = [f for f in analysis.findings if f.severity == severity]
-        if not found:
+        if not by_severity[severity]:
             continue
-        lines += [f"### {severity.capitalize()} ({len(found)})", ""]
+        lines += [f"### {severity.capitalize()} ({by_severity[severity]})", ""]
         for rule in RULES:
-            of_rule = [f for f in found if f.rule == rule.id]
+            of_rule = grouped.get((severity, rule.id))
             if not of_rule:
                 continue
             lines += [f"#### {rule.id}: {RULE_BY_ID[rule.id].title} ({len(of_rule)})", ""]

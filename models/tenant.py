@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from models.activity import (
     AppCredentialSignInActivity,
@@ -14,9 +16,17 @@ from models.activity import (
     SignIn,
 )
 from models.apps import Application, FederatedIdentityCredential, ServicePrincipal
-from models.base import DataWarnings, collect_warnings, parse_many, warn
+from models.base import (
+    DataWarnings,
+    collect_warnings,
+    list_adapter,
+    parse_many,
+    validate_batch,
+    warn,
+)
 from models.nogc import paused_gc
 from models.directory import (
+    AnyDirectoryObject,
     AppRoleAssignment,
     DirectoryObject,
     OAuth2PermissionGrant,
@@ -29,14 +39,24 @@ from models.directory import (
 from models.recording import KIND_BY_NAME, KINDS, Recording, Unavailable
 
 
-def _directory_objects(items: list) -> list[DirectoryObject]:
-    objects = []
-    for item in items:
-        if isinstance(item, dict):
-            objects.append(parse_directory_object(item))
-        else:
-            warn("directoryObject", "(item)", item)
-    return objects
+_ABSENT = object()
+
+
+def _directory_object(item: Any) -> list[DirectoryObject]:
+    if isinstance(item, dict):
+        return [parse_directory_object(item)]
+    warn("directoryObject", "(item)", item)
+    return []
+
+
+def _directory_objects(items: list[Any]) -> list[DirectoryObject]:
+    return validate_batch(list_adapter(AnyDirectoryObject), items, _directory_object)
+
+
+def _relations(lists: list[list[Any]], parse: Callable[[list[Any]], list[Any]],
+               item_type: Any) -> list[list[Any]]:
+    """One parsed list per raw list: all of them in one call, the tolerant way if bad."""
+    return validate_batch(list_adapter(list[item_type]), lists, lambda raw: [parse(raw)])
 
 
 @dataclass
@@ -123,19 +143,29 @@ class TenantData:
         app_ids = [app.id for app in data.applications if app.id]
         sp_ids = [sp.id for sp in data.service_principals if sp.id]
         relations = (
-            ("applicationOwners", app_ids, data.application_owners, _directory_objects),
+            ("applicationOwners", app_ids, data.application_owners, _directory_objects,
+             AnyDirectoryObject),
             ("federatedIdentityCredentials", app_ids, data.federated_credentials,
-             lambda raw: parse_many(FederatedIdentityCredential, raw)),
-            ("servicePrincipalOwners", sp_ids, data.service_principal_owners, _directory_objects),
+             lambda raw: parse_many(FederatedIdentityCredential, raw), FederatedIdentityCredential),
+            ("servicePrincipalOwners", sp_ids, data.service_principal_owners, _directory_objects,
+             AnyDirectoryObject),
             ("appRoleAssignments", sp_ids, data.app_role_assignments,
-             lambda raw: parse_many(AppRoleAssignment, raw)),
-            ("memberOf", sp_ids, data.member_of, _directory_objects),
+             lambda raw: parse_many(AppRoleAssignment, raw), AppRoleAssignment),
+            ("memberOf", sp_ids, data.member_of, _directory_objects, AnyDirectoryObject),
         )
-        for name, owner_ids, target, parse in relations:
-            kind = KIND_BY_NAME[name]
+        get = rec.bodies.get
+        for name, owner_ids, target, parse, item_type in relations:
+            # 200,000 paths for 50,000 identities: what Recording.items does, inline
+            prefix, suffix = KIND_BY_NAME[name].path.split("{id}")
+            read: list[str] = []
+            lists: list[list[Any]] = []
             for object_id in owner_ids:
-                path = kind.path_for(object_id)
-                if path in rec.bodies:
-                    target[object_id] = parse(rec.items(path))
+                body = get(prefix + object_id + suffix, _ABSENT)
+                if body is _ABSENT:
+                    continue
+                value = body.get("value") if isinstance(body, dict) else None
+                read.append(object_id)
+                lists.append(value if isinstance(value, list) else [])
+            target.update(zip(read, _relations(lists, parse, item_type), strict=True))
         data.available = {kind.name for kind in KINDS if rec.has(kind)}
         return data

@@ -49,7 +49,7 @@ def stale_identity(rc: RuleContext) -> Iterator[Finding]:
 
 
 def disabled_with_credentials(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.subsets.disabled:
         if identity.enabled is not False:
             continue
         live = [c.key_id for c in identity.credentials
@@ -73,7 +73,7 @@ def disabled_with_credentials(rc: RuleContext) -> Iterator[Finding]:
 
 
 def risky_service_principal(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.subsets.with_risk:
         risk = identity.risk
         if risk is None or risk.state not in AT_RISK:
             continue

@@ -15,18 +15,11 @@ from models.findings.base import (
     day,
     iso,
 )
-from models.identity import Credential, WorkloadIdentity
+from models.identity import Credential
 from models.kinds import APP, APP_WITHOUT_SP, LEGACY, MANAGED_IDENTITY_KINDS, MICROSOFT_APP
 from models.tiers import privileged
 
 LIVE = ("valid", "expiring")
-
-
-def _own(identity: WorkloadIdentity) -> Iterator[Credential]:
-    """Credentials an admin of this tenant manages (not Azure's own managed identity certs)."""
-    for credential in identity.credentials:
-        if not credential.managed_by_azure:
-            yield credential
 
 
 def _last_use(credential: Credential) -> datetime | None:
@@ -35,8 +28,8 @@ def _last_use(credential: Credential) -> datetime | None:
 
 
 def credential_expired(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
-        for c in _own(identity):
+    for identity, own in rc.own_credentials:
+        for c in own:
             if c.status != "expired":
                 continue
             ago = -(c.days_left or 0)
@@ -49,8 +42,7 @@ def credential_expired(rc: RuleContext) -> Iterator[Finding]:
 
 
 def credential_expiring(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
-        own = list(_own(identity))
+    for identity, own in rc.own_credentials:
         for c in own:
             if c.status != "expiring":
                 continue
@@ -72,8 +64,8 @@ def credential_expiring(rc: RuleContext) -> Iterator[Finding]:
 
 def credential_long_lived(rc: RuleContext) -> Iterator[Finding]:
     limits = {"secret": rc.config.secret_max_days, "certificate": rc.config.certificate_max_days}
-    for identity in rc.identities:
-        for c in _own(identity):
+    for identity, own in rc.own_credentials:
+        for c in own:
             limit = limits.get(c.type)
             if limit is None or c.status not in LIVE or c.saml_signing or not (c.start and c.end):
                 continue
@@ -92,8 +84,8 @@ def credential_long_lived(rc: RuleContext) -> Iterator[Finding]:
 def credential_unused(rc: RuleContext) -> Iterator[Finding]:
     since = rc.now - timedelta(days=rc.config.unused_days)
     based_on = rc.based_on("appCredentialSignInActivities", "signIns")
-    for identity in rc.identities:
-        for c in _own(identity):
+    for identity, own in rc.own_credentials:
+        for c in own:
             if c.status not in LIVE or c.saml_signing or (c.start is not None and c.start > since):
                 continue
             last = _last_use(c)
@@ -116,11 +108,11 @@ def secret_in_use(rc: RuleContext) -> Iterator[Finding]:
     usage_known = rc.has("appCredentialSignInActivities")
     based_on = ["applications", "servicePrincipals"] + rc.based_on(
         "appCredentialSignInActivities", "signIns")
-    for identity in rc.identities:
+    for identity, own in rc.own_credentials:
         if identity.kind not in (APP, LEGACY):
             continue
         secrets = []
-        for c in _own(identity):
+        for c in own:
             if c.type != "secret" or c.status not in LIVE or c.saml_signing:
                 continue
             last = _last_use(c)
@@ -143,7 +135,7 @@ def secret_in_use(rc: RuleContext) -> Iterator[Finding]:
 
 
 def credential_on_service_principal(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.with_credentials:
         if identity.kind in (MICROSOFT_APP, APP_WITHOUT_SP) or identity.kind in MANAGED_IDENTITY_KINDS:
             continue
         for c in identity.credentials:
@@ -163,7 +155,7 @@ def credential_on_service_principal(rc: RuleContext) -> Iterator[Finding]:
 
 
 def first_party_credential(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.with_credentials:
         if identity.kind != MICROSOFT_APP:
             continue
         for c in identity.credentials:

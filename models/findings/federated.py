@@ -33,7 +33,7 @@ def _where(fic: FederatedCredential) -> str:
 
 def untrusted_github_org(rc: RuleContext) -> Iterator[Finding]:
     trusted = list(rc.config.trusted_github_orgs)
-    for identity in rc.identities:
+    for identity in rc.with_federated:
         for fic in identity.federated_credentials:
             if fic.provider != GITHUB:
                 continue
@@ -63,7 +63,7 @@ def _any_pull_request(fic: FederatedCredential) -> bool:
 
 
 def pull_request_subject(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.with_federated:
         for fic in identity.federated_credentials:
             if not _any_pull_request(fic):
                 continue
@@ -77,7 +77,7 @@ def pull_request_subject(rc: RuleContext) -> Iterator[Finding]:
 
 
 def wildcard(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.with_federated:
         for fic in identity.federated_credentials:
             if not fic.expression:
                 continue
@@ -91,7 +91,7 @@ def wildcard(rc: RuleContext) -> Iterator[Finding]:
 
 def unknown_issuer(rc: RuleContext) -> Iterator[Finding]:
     trusted = list(rc.config.trusted_issuers)
-    for identity in rc.identities:
+    for identity in rc.with_federated:
         for fic in identity.federated_credentials:
             if fic.provider is not None or rc.config.issuer_trusted(fic.issuer or ""):
                 continue

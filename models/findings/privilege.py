@@ -48,7 +48,10 @@ def _labels(items: list[dict]) -> list[str]:
 
 def privileged_permission(rc: RuleContext) -> Iterator[Finding]:
     based_on = rc.based_on(*ACCESS_KINDS)
-    for identity in rc.identities:
+    for identity in rc.privileged:
+        # only a privileged item makes the computed tier privileged, and only those count
+        if not privileged(identity.computed_tier):
+            continue
         held = _privileges(identity)
         if not held:
             continue
@@ -62,7 +65,7 @@ def privileged_permission(rc: RuleContext) -> Iterator[Finding]:
 
 def external_app_privileged(rc: RuleContext) -> Iterator[Finding]:
     based_on = rc.based_on(*ACCESS_KINDS)
-    for identity in rc.identities:
+    for identity in rc.privileged:
         if identity.kind != EXTERNAL_APP or not privileged(identity.computed_tier):
             continue
         held = _privileges(identity)
@@ -79,7 +82,7 @@ def external_app_privileged(rc: RuleContext) -> Iterator[Finding]:
 
 def owner_lower_tier(rc: RuleContext) -> Iterator[Finding]:
     based_on = rc.based_on(*OWNER_KINDS, "roleAssignments", "roleEligibilitySchedules")
-    for identity in rc.identities:
+    for identity in rc.privileged:
         if not privileged(identity.tier):
             continue
         for owner in identity.owners:
@@ -102,7 +105,7 @@ def owner_lower_tier(rc: RuleContext) -> Iterator[Finding]:
 
 
 def no_owner(rc: RuleContext) -> Iterator[Finding]:
-    for identity in rc.identities:
+    for identity in rc.subsets.without_app_owner:
         if identity.kind not in (APP, APP_WITHOUT_SP) or not identity.application_id:
             continue
         if any(o.of in ("application", "both") for o in identity.owners):
