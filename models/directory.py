@@ -57,7 +57,7 @@ def _object_tag(value: Any) -> str:
     odata_type = value.get("@odata.type") if isinstance(value, dict) else getattr(
         value, "odata_type", None
     )
-    kind = (odata_type or "").rsplit(".", 1)[-1]
+    kind = (odata_type if isinstance(odata_type, str) else "").rsplit(".", 1)[-1]
     return kind if kind in _KNOWN_OBJECT_KINDS else "directoryObject"
 
 

@@ -281,3 +281,10 @@ def test_hostile_and_wrong_types_never_fail_the_object():
     assert sp.app_roles[0].id == "r" and sp.app_roles[0].is_enabled is True
     assert warnings.count == 6
     assert raw["passwordCredentials"][0] == 1  # the caller's data is not modified
+
+
+def test_directory_object_with_a_non_string_type_is_kept():
+    with collect_warnings() as warnings:
+        obj = parse_directory_object({"@odata.type": 5, "id": "x", "displayName": "n"})
+    assert (obj.id, obj.kind, obj.display_name) == ("x", "directoryObject", "n")
+    assert warnings.count == 1
