@@ -171,6 +171,16 @@ def sync(source: Source, store: Store, *, config: AnalysisConfig | None = None,
         recording = snapshot.recording()
         return PreviousRead(recording, dict(links)) if recording is not None else None
 
+    # one pause for the whole sync: the recording, the analysis and the snapshot hold a few
+    # million acyclic objects, and each automatic pass of the cyclic GC would walk them all
+    with paused_gc():
+        return _sync(source, store, config, now, previous_for, report, started,
+                     sign_in_days, audit_days)
+
+
+def _sync(source: Source, store: Store, config: AnalysisConfig, now: datetime | None,
+          previous_for: Callable[[str], Any], report: Callable[[Step], None], started: float,
+          sign_in_days: int, audit_days: int) -> SyncResult:
     result, as_of = asyncio.run(read_source(source, now, previous_for, report, sign_in_days,
                                       audit_days))
     read_seconds = time.monotonic() - started
