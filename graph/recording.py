@@ -7,6 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from models.nogc import paused_gc
 from models.recording import FORMAT, Recording, Unavailable, parse_recorded_at
 
 META_FILE = "recording.json"
@@ -82,15 +85,29 @@ def read_recording(directory: str | os.PathLike[str]) -> Recording:
         raise RecordingError(f"{meta_path}: {exc}") from exc
     for name, why in (meta.get("unavailable") or {}).items():
         recording.unavailable[str(name)] = Unavailable.from_json(why)
-    for file in sorted(root.rglob("*.json")):
-        if file == meta_path:
-            continue
-        path = file.relative_to(root).as_posix()[: -len(".json")]
-        try:
-            recording.bodies[path] = json.loads(file.read_text())
-        except (OSError, ValueError) as exc:
-            # one unreadable file costs that data only, and says so
-            recording.unavailable.setdefault(
-                path, Unavailable(None, f"unreadable file {file.name}: {exc}")
-            )
+    # tens of thousands of small files in a large tenant: walk with plain strings (sorting
+    # Path objects cost 5 s at 50k) and parse with the GC paused (acyclic JSON values)
+    with paused_gc():
+        for path in sorted(_data_files(str(root))):
+            file = os.path.join(root, path + ".json")
+            try:
+                with open(file, "rb") as handle:
+                    recording.bodies[path] = orjson.loads(handle.read())
+            except (OSError, ValueError) as exc:
+                # one unreadable file costs that data only, and says so
+                recording.unavailable.setdefault(
+                    path, Unavailable(None, f"unreadable file {os.path.basename(file)}: {exc}")
+                )
     return recording
+
+
+def _data_files(root: str) -> list[str]:
+    """Recording paths ("v1.0/applications") of every data file under root."""
+    found = []
+    for folder, _dirs, files in os.walk(root):
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            if name.endswith(".json") and not (prefix == "" and name == META_FILE):
+                found.append(prefix + name[: -len(".json")])
+    return found
