@@ -14,6 +14,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from cache.errors import CorruptValue
 from models.finding import Finding
 from models.identity import Principal, WorkloadIdentity
 from models.index import IndexRow
@@ -21,7 +22,7 @@ from models.labels import label_terms
 from models.overview import Overview
 from models.pivots import Pivots
 from tui.datasource import SourceMeta
-from tui.rows import CredentialPart, CredentialRow, credential_rows
+from tui.rows import CredentialPart, CredentialRow, credential_rows, rows_from_table
 
 
 class LabeledRow(IndexRow):
@@ -117,7 +118,13 @@ class CacheSource:
     def credentials(self) -> list[CredentialRow]:
         """One row per credential and federated credential of every identity."""
         def build() -> list[CredentialRow]:
-            rows: list[CredentialRow] = []
+            try:
+                stored = rows_from_table(self.snapshot.get("credentials"), self.index())
+            except CorruptValue:  # a damaged table: the details still hold it all
+                stored = None
+            if stored is not None:
+                return stored
+            rows: list[CredentialRow] = []  # a snapshot from before the stored table
             for identity in self._in_shard_order([r for r in self.index()
                                                   if r.credential_count]):
                 blob = self.snapshot.detail(identity.id)

@@ -118,6 +118,46 @@ def credential_rows(identity: Any, part: CredentialPart) -> list[CredentialRow]:
     return rows
 
 
+# The credentials view's own fields, stored per identity at sync time ("credentials" key):
+# opening the view then reads one small table instead of parsing every identity's details
+# (50k identities: 2.3 s). The identity's name, kind, tier and owners come from the index.
+TABLE_FIELDS = ("type", "name", "key_id", "created", "expiry", "status", "last_used", "on",
+                "azure_managed", "issuer", "subject", "rules", "severities")
+
+
+def credential_table(identities: Iterable[Any], index: Mapping[str, Any]) -> dict[str, Any]:
+    """{"fields": TABLE_FIELDS, "rows": {identity id: [[value per field], ...]}}."""
+    rows: dict[str, list[list[Any]]] = {}
+    for identity in identities:
+        row = index.get(identity.id)
+        if row is not None and (identity.credentials or identity.federated_credentials):
+            rows[identity.id] = [[getattr(r, f) for f in TABLE_FIELDS]
+                                 for r in credential_rows(row, identity)]
+    return {"fields": list(TABLE_FIELDS), "rows": rows}
+
+
+def rows_from_table(table: Any, index_rows: Iterable[Any]) -> list[CredentialRow] | None:
+    """The view's rows from a stored table; None when it is missing or of another layout."""
+    if not isinstance(table, dict) or table.get("fields") != list(TABLE_FIELDS):
+        return None
+    stored = table.get("rows")
+    if not isinstance(stored, dict):
+        return None
+    out: list[CredentialRow] = []
+    for identity in index_rows:
+        for values in stored.get(identity.id) or ():
+            if not isinstance(values, list) or len(values) != len(TABLE_FIELDS):
+                return None
+            own = dict(zip(TABLE_FIELDS, values, strict=True))
+            own["rules"] = tuple(own["rules"] or ())
+            own["severities"] = tuple(own["severities"] or ())
+            out.append(CredentialRow(
+                identity_id=identity.id, identity_name=identity.display_name,
+                identity_kind=identity.kind, identity_tier=identity.tier,
+                owners=getattr(identity, "owners", "") or "", **own))
+    return out
+
+
 def finding_rows(findings: Iterable[Finding], identities: Mapping[str, Any]) -> list[FindingRow]:
     """Findings joined with their identity's index row (`identities`: id -> IndexRow)."""
     rows = []

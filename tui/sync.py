@@ -24,6 +24,7 @@ from models.nogc import paused_gc
 from models.recording import Recording
 from models.tenant import TenantData
 from models.tiers import TierOverride
+from tui.rows import credential_table
 from tui.source import Source, wall_clock
 
 SNAPSHOT_KEYS = ("index", "findings", "overview", "pivots", "principals", "search", "presets")
@@ -245,7 +246,10 @@ def _write_snapshot(tenant: Any, meta: dict[str, Any], analysis: Analysis,
     with paused_gc():
         search = build_search_index(analysis, data)
         presets = run_presets(analysis.identities, analysis.as_of)
-        index = [row.to_json() for row in build_index(analysis)]
+        index_rows = build_index(analysis)
+        index = [row.to_json() for row in index_rows]
+        credentials = credential_table(analysis.identities, {r.id: r for r in index_rows})
+        del index_rows
         findings = [f.model_dump(mode="json") for f in analysis.findings]
         details = {i.id: i.model_dump_json() for i in analysis.identities}
         principals = {k: p.model_dump(mode="json") for k, p in analysis.principals.items()}
@@ -257,6 +261,7 @@ def _write_snapshot(tenant: Any, meta: dict[str, Any], analysis: Analysis,
         writer.put("principals", principals)
         writer.put("search", search)
         writer.put("presets", presets)
+        writer.put("credentials", credentials)
         writer.put_details(details)
         del details
         writer.put_recording(recording)
