@@ -15,6 +15,8 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
@@ -22,6 +24,7 @@ from models.analysis import Analysis
 from models.finding import SEVERITIES, Finding, severity_rank
 from models.findings import RULE_BY_ID, RULES
 from models.identity import WorkloadIdentity
+from models.labels import accepted_until, label_terms, parse_document
 from models.text import clean
 from models.tiers import TIERS
 
@@ -44,14 +47,41 @@ def fails(findings: list[Finding], threshold: str) -> bool:
     return any(severity_rank(f.severity) >= severity_rank(threshold) for f in findings)
 
 
-def _identity_json(identity: WorkloadIdentity | None, identity_id: str) -> dict[str, Any]:
+def _identity_json(identity: WorkloadIdentity | None, identity_id: str,
+                   labels: Mapping[str, Any]) -> dict[str, Any]:
     if identity is None:
-        return {"id": identity_id, "appId": None, "displayName": None, "kind": None, "tier": None}
-    return {"id": identity.id, "appId": identity.app_id, "displayName": identity.display_name,
-            "kind": identity.kind, "tier": identity.tier}
+        out = {"id": identity_id, "appId": None, "displayName": None, "kind": None,
+               "tier": None}
+    else:
+        out = {"id": identity.id, "appId": identity.app_id,
+               "displayName": identity.display_name, "kind": identity.kind,
+               "tier": identity.tier}
+    shown = _labels_json(labels.get(identity_id))
+    if shown:
+        out["labels"] = shown
+    return out
 
 
-def to_json(analysis: Analysis) -> str:
+def _labels_json(doc: Any) -> dict[str, Any]:
+    """An admin's label document as the report shows it (a damaged one: nothing)."""
+    try:
+        return {k: v for k, v in parse_document(doc).to_json().items() if k not in ("by", "at")}
+    except ValueError:
+        return {}
+
+
+def _accepted(doc: Any, as_of: datetime) -> str | None:
+    """The date until which the admin accepted this identity's risk, if still running."""
+    until = accepted_until(doc) if doc else None
+    return until.isoformat() if until is not None and until >= as_of.date() else None
+
+
+def _label_terms_text(doc: Any) -> str:
+    return "; ".join(label_terms(doc)) if doc else ""
+
+
+def to_json(analysis: Analysis, labels: Mapping[str, Any] | None = None) -> str:
+    labels = labels or {}
     by_id = {i.id: i for i in analysis.identities}
     head = {
         "tenant": {"id": analysis.tenant_id, "displayName": analysis.tenant_name},
@@ -68,10 +98,12 @@ def to_json(analysis: Analysis) -> str:
         identity = identities.get(f.identity_id)
         if identity is None:
             identity = identities[f.identity_id] = json.dumps(
-                _identity_json(by_id.get(f.identity_id), f.identity_id))
+                _identity_json(by_id.get(f.identity_id), f.identity_id, labels))
+        accepted = _accepted(labels.get(f.identity_id), analysis.as_of)
+        extra = f', "acceptedRiskUntil": "{accepted}"' if accepted else ""
         lines.append(f'  {{"rule": {_string(f.rule)}, "severity": {_string(f.severity)}, '
                      f'"summary": {_string(f.summary)}, "identity": {identity}, '
-                     f'"evidence": {json.dumps(f.evidence)}}}')
+                     f'"evidence": {json.dumps(f.evidence)}{extra}}}')
     findings = ",\n".join(lines)
     text = json.dumps(head, indent=1, ensure_ascii=True)
     return text[:-2] + ',\n "findings": [\n' + findings + ("\n ]\n}\n" if findings else " ]\n}\n")
@@ -84,7 +116,7 @@ def _string(value: str) -> str:
 
 # -- CSV -------------------------------------------------------------------------------
 CSV_COLUMNS = ("severity", "rule", "identity_id", "app_id", "display_name", "kind", "tier",
-               "summary", "evidence", "finding_id")
+               "summary", "evidence", "finding_id", "labels")
 
 
 def _cell(value: Any) -> str:
@@ -97,7 +129,8 @@ def _cell(value: Any) -> str:
 _EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-def to_csv(analysis: Analysis) -> str:
+def to_csv(analysis: Analysis, labels: Mapping[str, Any] | None = None) -> str:
+    labels = labels or {}
     by_id = {i.id: i for i in analysis.identities}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -112,7 +145,8 @@ def to_csv(analysis: Analysis) -> str:
                 identity.display_name if identity else "", identity.kind if identity else "",
                 identity.tier if identity else "")]
         writer.writerow([_cell(f.severity), _cell(f.rule), *cells, _cell(f.summary),
-                         _cell(_EVIDENCE_JSON.encode(f.evidence)), _cell(f.id)])
+                         _cell(_EVIDENCE_JSON.encode(f.evidence)), _cell(f.id),
+                         _cell(_label_terms_text(labels.get(f.identity_id)))])
     return out.getvalue()
 
 
@@ -175,7 +209,8 @@ def _evidence_lines(evidence: dict[str, Any], indent: str = "  ") -> list[str]:
     return lines
 
 
-def to_markdown(analysis: Analysis) -> str:
+def to_markdown(analysis: Analysis, labels: Mapping[str, Any] | None = None) -> str:
+    labels = labels or {}
     overview = analysis.overview
     by_id = {i.id: i for i in analysis.identities}
     counts = ", ".join(f"{n} {s}" for s, n in overview.findings_by_severity.items())
@@ -239,16 +274,23 @@ def to_markdown(analysis: Analysis) -> str:
                 detail = (f"{identity.kind}, {identity.tier}, id {md(identity.id)}"
                           if identity else md(f.identity_id))
                 lines.append(f"- **{name}** ({detail}): {md(f.summary, 400)}")
+                doc = labels.get(f.identity_id)
+                accepted = _accepted(doc, analysis.as_of)
+                if accepted:
+                    lines.append(f"  - **risk accepted until {accepted}**")
+                if _label_terms_text(doc):
+                    lines.append(f"  - labels: {md(_label_terms_text(doc), 400)}")
                 lines += _evidence_lines(f.evidence)
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render(analysis: Analysis, fmt: str) -> str:
+def render(analysis: Analysis, fmt: str, labels: Mapping[str, Any] | None = None) -> str:
+    """The report; `labels` are the admins' label documents by identity id (cache)."""
     if fmt == "json":
-        return to_json(analysis)
+        return to_json(analysis, labels)
     if fmt == "csv":
-        return to_csv(analysis)
+        return to_csv(analysis, labels)
     if fmt == "md":
-        return to_markdown(analysis)
+        return to_markdown(analysis, labels)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -82,7 +82,7 @@ def test_csv_is_one_finding_a_row_and_safe(recording, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows
     assert list(rows[0]) == ["severity", "rule", "identity_id", "app_id", "display_name", "kind",
-                             "tier", "summary", "evidence", "finding_id"]
+                             "tier", "summary", "evidence", "finding_id", "labels"]
     names = {r["display_name"] for r in rows}
     assert "\x1b" not in out and "\u202e" not in out
     assert any(n.startswith("[link=https://evil.example]") and "␛[31m" in n for n in names)
@@ -172,3 +172,53 @@ def test_a_broken_recording_metadata_is_bad_input(tmp_path, capsys):
     (tmp_path / "r" / "recording.json").write_text('{"format": "something-else"}')
     code, _, err = run(capsys, "--replay", str(tmp_path / "r"))
     assert code == 2 and "wlx-recording/1" in err
+
+
+def test_a_cached_tenant_reports_with_its_labels(capsys, tmp_path):
+    """Labels set in the app (issue 6) and risks accepted in a maintenance session
+    (issue 7) show in the report; a tier label overrides the computed tier."""
+    from cache import Store
+    from models.labels import apply_change
+    from tui.source import Source
+    from tui.sync import sync
+
+    t = Tenant()
+    # a resource as Graph has it: the reader asks resources with app roles who holds them
+    graph = t.resource(GRAPH, "Microsoft Graph",
+                       roles={ROLE_MANAGEMENT_RW: "RoleManagement.ReadWrite.Directory"})
+    legacy_ids = t.app("Legacy", owners=[user("ann@contoso.test",
+                                              "a0000000-0000-4000-8000-000000000001")],
+                       secrets=[secret(K1, start=-100, end=20)])
+    t.grant_app_role(legacy_ids["spId"], graph, ROLE_MANAGEMENT_RW)
+    t.app("Healthy", secrets=[secret("5ec7e700-0000-4000-8000-000000000002", start=-10,
+                                     end=20)])
+    path = tmp_path / "labelled"
+    write_recording(t.recording(), path)
+    store = Store()
+    result = sync(Source("replay", directory=str(path)), store)
+    code, out, _ = run(capsys, "--tenant", result.tenant_id, "--format", "json")
+    before = json.loads(out)
+    legacy = next(f["identity"] for f in before["findings"]
+                  if f["rule"] == "privileged-permission")
+    assert legacy["tier"] == "ControlPlane" and "labels" not in legacy
+    store.tenant(result.tenant_id).labels.set(legacy["id"], apply_change(None, {
+        "tier": "UserAccess", "tierReason": "break-glass test app",
+        "addLabels": ["to-decommission", "accepted-risk:2099-03-31"]}, by="ann"))
+    store.close()
+
+    code, out, _ = run(capsys, "--tenant", result.tenant_id, "--format", "json")
+    after = json.loads(out)
+    mine = [f for f in after["findings"] if f["identity"]["id"] == legacy["id"]]
+    assert mine and all(f["acceptedRiskUntil"] == "2099-03-31" for f in mine)
+    assert mine[0]["identity"]["tier"] == "UserAccess"  # the admin's override
+    assert mine[0]["identity"]["labels"]["labels"] == ["to-decommission",
+                                                        "accepted-risk:2099-03-31"]
+    others = [f for f in after["findings"] if f["identity"]["id"] != legacy["id"]]
+    assert others and all("acceptedRiskUntil" not in f for f in others)
+
+    code, out, _ = run(capsys, "--tenant", result.tenant_id, "--format", "md")
+    assert "risk accepted until 2099-03-31" in out and "to-decommission" in out
+    code, out, _ = run(capsys, "--tenant", result.tenant_id, "--format", "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["identity_id"] == legacy["id"]]
+    assert rows and "to-decommission" in rows[0]["labels"]
+    assert "tier-override:useraccess" in rows[0]["labels"]

@@ -10,6 +10,7 @@ read by the same reader (one data path). A Source is kept in the snapshot's meta
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,7 +72,14 @@ class Source:
                 args += [flag, value]
         if self.token_cache:
             args.append("--token-cache")
+        if self.stands_for() is not None:
+            args += ["--session-of", json.dumps(self.extra["session_of"])]
         return args
+
+    def stands_for(self) -> Source | None:
+        """The demo or recording this loopback source serves for a write session: the
+        snapshot keeps naming that one (origin, header, the next session's refresh)."""
+        return Source.from_json(self.extra.get("session_of"))
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +104,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
                        choices=("global", "usgov", "usgov-dod", "china"),
                        help="national cloud (sets the Graph host and the sign-in authority)")
     group.add_argument("--client-id", metavar="ID", help=argparse.SUPPRESS)
+    group.add_argument("--session-of", metavar="JSON", help=argparse.SUPPRESS)
     group.add_argument("--token-cache", action="store_true",
                        help="let azure-identity keep its token cache on disk (off by default)")
     group.add_argument("--now", metavar="ISO",
@@ -109,9 +118,15 @@ def source_from_args(args: argparse.Namespace) -> Source | None:
     if getattr(args, "replay", None):
         return Source("replay", directory=str(Path(args.replay).resolve()))
     if getattr(args, "graph_url", None) or getattr(args, "auth", None):
+        extra: dict[str, Any] = {}
+        if getattr(args, "session_of", None):
+            try:
+                extra["session_of"] = json.loads(args.session_of)
+            except ValueError:
+                pass  # not ours to fail on: the snapshot then names the loopback source
         return Source("graph", tenant=args.tenant or "", auth=args.auth, cloud=args.cloud,
                       graph_url=args.graph_url or "", token_cache=args.token_cache,
-                      client_id=args.client_id or "")
+                      client_id=args.client_id or "", extra=extra)
     return None
 
 

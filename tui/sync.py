@@ -207,7 +207,9 @@ def _sync(source: Source, store: Store, config: AnalysisConfig, now: datetime | 
     display_name = analysis.tenant_name or tenant_id
     meta = {
         "tenantId": tenant_id, "displayName": display_name, "cloud": recording.cloud,
-        "origin": source.origin, "source": source.to_json(),
+        # a write session's loopback replay stands for the demo or recording it serves
+        "origin": (source.stands_for() or source).origin,
+        "source": (source.stands_for() or source).to_json(),
         "principal": result.principal, "asOf": as_of.isoformat(),
         "syncedAt": wall_clock().isoformat(), "deltaLinks": result.delta_links,
         "unavailable": unavailable,

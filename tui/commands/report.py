@@ -15,11 +15,10 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from models.recording import Recording
-    from models.tiers import TierOverride
 
 HELP = "print findings and the tenant overview without the UI (json, csv or md)"
 SEVERITIES = ("high", "medium", "low", "info")
@@ -67,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         # a one-shot process building ~a million small objects: the cyclic GC only slows it
         with paused_gc():
-            analysis = _analyse(args)
-            text = render(analysis, args.format)
+            analysis, labels = _analyse(args)
+            text = render(analysis, args.format, labels)
         _write(text, args.output)
     except InputError as exc:
         print(f"wlx report: {exc}", file=sys.stderr)
@@ -87,6 +86,7 @@ def _analyse(args: argparse.Namespace):  # -> models.analysis.Analysis
     from models.analysis import analyze
     from models.tenant import TenantData
     from tui.config import ConfigError, load_config, with_overrides
+    from tui.sync import overrides_from_labels
 
     now = _parse_now(args.now)
     try:
@@ -98,7 +98,7 @@ def _analyse(args: argparse.Namespace):  # -> models.analysis.Analysis
             stale_days=args.stale_days)
     except ConfigError as exc:
         raise InputError(str(exc)) from exc
-    recording, overrides = _source(args, now)
+    recording, labels = _source(args, now)
     if args.demo and not config.trusted_github_orgs:
         # the demo tenant's own GitHub org, as a configured tenant would trust its own
         from graph.demo import names
@@ -106,7 +106,8 @@ def _analyse(args: argparse.Namespace):  # -> models.analysis.Analysis
         config = with_overrides(config, trusted_github_orgs=[names.GITHUB_ORG])
     as_of = now or recording.recorded_at
     data = TenantData.from_recording(recording)
-    return analyze(data, config, as_of, overrides, detail=False)
+    overrides = overrides_from_labels(labels)  # an admin's tier label wins, shown as such
+    return analyze(data, config, as_of, overrides, detail=False), labels
 
 
 def _parse_now(text: str | None) -> datetime | None:
@@ -120,7 +121,8 @@ def _parse_now(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _source(args: argparse.Namespace, now: datetime | None) -> tuple[Recording, dict[str, TierOverride]]:
+def _source(args: argparse.Namespace, now: datetime | None) -> tuple[Recording, dict[str, Any]]:
+    """The recording, and the admins' label documents by identity id (cached tenants)."""
     if args.replay:
         return _replay(args.replay), {}
     if args.tenant:
@@ -152,11 +154,8 @@ def _demo(now: datetime, size: int) -> Recording:
     return generate_demo(size=size, now=now)
 
 
-def _cached_tenant(name: str) -> tuple[Recording, dict[str, TierOverride]]:
-    """Hook for the cache (issue 3): the newest snapshot's recording of a synced tenant.
-
-    Tier overrides will come from the tenant's labels once issue 6 fixes their shape.
-    """
+def _cached_tenant(name: str) -> tuple[Recording, dict[str, Any]]:
+    """The newest snapshot's recording of a synced tenant, and the tenant's labels."""
     from cache import CacheError, Store
 
     try:
@@ -166,15 +165,17 @@ def _cached_tenant(name: str) -> tuple[Recording, dict[str, TierOverride]]:
             if tenant_id is None:
                 raise InputError(f"tenant {name!r} is not in the cache (`wlx cache list` shows "
                                  "what is; `wlx sync` loads one)")
-            reader = store.tenant(tenant_id).current()
+            tenant = store.tenant(tenant_id)
+            reader = tenant.current()
             recording = reader.recording() if reader is not None else None
+            labels = dict(tenant.labels.all())
         finally:
             store.close()
     except CacheError as exc:
         raise InputError(f"the cache cannot be read: {exc}") from exc
     if recording is None:
         raise InputError(f"tenant {name!r} has no complete snapshot in the cache; run `wlx sync`")
-    return recording, {}
+    return recording, labels
 
 
 def _write(text: str, output: str | None) -> None:
