@@ -45,6 +45,11 @@ from tui.widgets.prompt import PromptInput
 from tui.widgets.table_model import RowSet, TableModel, TableState
 from tui.widgets.tiles import TileBoard
 from tui.widgets.virtual_table import VirtualTable
+from tui.triage import register as register_triage
+from tui.writes import register as register_writes
+
+register_triage()  # issue 7's views: search, timeline, presets, diff, queue
+register_writes()  # issue 6: cleanup actions, confirm, journal, undo
 
 MAX_DEPTH = 40  # views on the stack before the app suggests going back
 WORKER_WHAT = {"index": "cannot read the identities", "detail": "cannot read this identity",
@@ -265,6 +270,14 @@ class WlxApp(App[None]):
     def action_command_prompt(self) -> None:
         if isinstance(self.screen, ViewScreen):
             self.screen.open_command_prompt(self.command_history)
+
+    def action_search(self) -> None:
+        """ctrl+k: the global search, from anywhere."""
+        self.open(Location("search", "search"))
+
+    def action_presets(self) -> None:
+        """p: the incident presets (then 1..7 opens one)."""
+        self.open(Location("presets", "presets"))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

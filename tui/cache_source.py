@@ -111,6 +111,16 @@ class CacheSource:
     def pivots(self) -> Pivots:
         return self._load("pivots", lambda raw: Pivots.model_validate(raw or {}))
 
+    def search(self) -> Any:
+        """The snapshot's search index (models.search.SearchIndex), None when not stored."""
+        from models.search import SearchIndex
+
+        return self._load("search", lambda raw: SearchIndex(raw) if raw else None)
+
+    def presets(self) -> Any:
+        """The incident presets' hits stored at sync time (models.presets.run_presets)."""
+        return self._load("presets", lambda raw: raw if isinstance(raw, dict) else None)
+
     def principals(self) -> dict[str, Principal]:
         return self._load("principals", lambda raw: {
             k: Principal.model_validate(v) for k, v in (raw or {}).items()})

@@ -29,6 +29,8 @@ APP_BINDINGS = [
     Binding("right_square_bracket", "history_forward", "History forward", show=False,
             id="history_forward"),
     Binding("r", "refresh", "Refresh", id="refresh"),
+    Binding("ctrl+k", "search", "Search", show=False, id="search", priority=True),
+    Binding("p", "presets", "Presets", show=False, id="presets"),
 ]
 
 # a view of the explorer (a list or an identity); the footer shows them in this order

@@ -34,6 +34,8 @@ class Source:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
+        if self.stands_for() is not None:
+            return f"{self.stands_for().describe()} with this session's changes"  # type: ignore[union-attr]
         if self.kind == "demo":
             return f"the demo tenant ({self.demo_size} identities)"
         if self.kind == "replay":

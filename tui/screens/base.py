@@ -294,10 +294,8 @@ class ViewScreen(Screen):
         return table.visible_rows
 
     def action_disable(self) -> None:
-        # the write path lands with issue 6; check_action keeps this off in read-only mode
-        targets = (self.table.marked if self.table is not None else []) or [self.selected()]
-        self.flash(f"disable: {len([t for t in targets if t is not None])} selected; "
-                   "cleanup actions are not built yet", "warning")
+        # check_action keeps this off in read-only mode; tui/writes registers the action
+        self.action_row_action("disable_service_principal")
 
     def action_row_action(self, action_id: str) -> None:
         action = find_action(action_id)

@@ -56,10 +56,12 @@ def identity_columns(now: datetime) -> list[Column]:
         return f"{severity_label(_get(row, 'worst_severity'))} {count}" if count else ""
 
     return [
-        Column("name", "NAME", lambda r: _get(r, "display_name", ""), min_width=24, flex=3),
+        # the admin's labels (tui.cache_source): "⚑ name · to-decommission"
+        Column("name", "NAME", _name_and_labels, min_width=24, flex=3,
+               value=lambda r: _get(r, "display_name", "")),
         Column("kind", "KIND", lambda r: kind_label(_get(r, "kind")), width=12, priority=2,
                value=lambda r: _get(r, "kind")),
-        Column("tier", "TIER", lambda r: tier_label(_get(r, "tier"), short=True), width=14,
+        Column("tier", "TIER", _tier_cell, width=14,
                tone=lambda r: tier_tone(_get(r, "tier")),
                sort_key=lambda r: tier_rank_key(_get(r, "tier")), value=lambda r: _get(r, "tier")),
         Column("credentials", "CREDS · EXPIRY", credentials, width=14, tone=expiry_tone,
@@ -77,6 +79,19 @@ def identity_columns(now: datetime) -> list[Column]:
         Column("app_id", "APP ID", lambda r: _get(r, "app_id", ""), width=36, priority=8),
         Column("id", "OBJECT ID", lambda r: _get(r, "id", ""), width=36, priority=9),
     ]
+
+
+def _name_and_labels(row: Any) -> str:
+    name = _get(row, "display_name", "") or ""
+    labels = getattr(row, "labels", ())
+    # the flag first: a long name must not hide that the identity is labelled
+    return f"⚑ {name} · {' '.join(labels)}" if labels else name
+
+
+def _tier_cell(row: Any) -> str:
+    """The tier; `*` when the admin's override set it (the detail header says why)."""
+    label = tier_label(_get(row, "tier"), short=True)
+    return f"{label}*" if _get(row, "tier_overridden") else label
 
 
 def _findings_order(row: Any) -> tuple[int, str]:

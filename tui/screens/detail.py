@@ -62,6 +62,8 @@ class DetailScreen(ViewScreen):
         #preview { height: auto; max-height: 8; padding: 0 1; background: $boost;
                    display: none; }
         #preview.-shown { display: block; }
+        #identity-labels { height: auto; padding: 0 1; background: $boost; display: none; }
+        #identity-labels.-shown { display: block; }
     }
     """
 
@@ -78,6 +80,8 @@ class DetailScreen(ViewScreen):
     # -- layout -----------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield IdentityHeader(id="identity-header")
+        # the admin's labels under the header; hidden (no space) when there are none
+        yield Static(id="identity-labels", markup=False)
         now = self.wlx.now()
         with TabbedContent(initial=f"tab-{self.location.tab}", id="tabs"):
             for spec in TABS:
@@ -122,6 +126,7 @@ class DetailScreen(ViewScreen):
                 table.set_rows([])
             return
         header.show(detail)
+        self.show_labels()
         unavailable = self.wlx.meta.unavailable if self.wlx.meta else {}
         tabs = self.query_one(TabbedContent)
         for spec in TABS:
@@ -209,6 +214,18 @@ class DetailScreen(ViewScreen):
         """A link to another tab of this identity switches tabs instead of stacking."""
         return location.screen == "detail" and location.target == self.identity_id \
             and bool(location.tab)
+
+    def show_labels(self) -> None:
+        from tui.dialogs.labels import labels_summary
+
+        labels = getattr(self.wlx.source, "labels", None)
+        try:
+            line = labels_summary(labels().get(self.identity_id)) if labels is not None else ""
+        except Exception:  # a broken label store must not hide the identity
+            line = "labels: the label store cannot be read"
+        widget = self.query_one("#identity-labels", Static)
+        widget.update(line)
+        widget.set_class(bool(line), "-shown")
 
     def target_of(self, row: Any) -> Target | None:
         spec = self.spec
