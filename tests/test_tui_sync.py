@@ -96,11 +96,18 @@ async def test_a_failing_sync_says_why_and_keeps_the_snapshot(cache_env):
 
 
 async def test_x_stops_a_running_sync(cache_env):
-    source = synced(Source("demo", demo_size=100))
+    # big enough that its sync runs for a while (100 identities sync in half a second)
+    source = synced(Source("demo", demo_size=1000))
     app = build_app(source, now=DEMO_NOW, start=Location("list", "identities"))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("r", "x")
+        await pilot.press("r")
+        for _ in range(100):  # not wait_for: it settles, i.e. waits for the sync to end
+            if isinstance(app.screen, SyncPanel):
+                break
+            await pilot.pause(0.02)
+        assert app.syncer.state.running
+        await pilot.press("x")
         await wait_for(pilot, lambda: not app.syncer.state.running, timeout=60)
         assert "stopped" in app.syncer.state.error
         assert app.generation == 0 and source.snapshot.generation == 1

@@ -63,12 +63,15 @@ class SyncProcess:
         self.command = command
         self.on_event = on_event
         self.process: asyncio.subprocess.Process | None = None
+        self.cancelled = False
 
     async def run(self) -> SyncEvent:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = await asyncio.create_subprocess_exec(
             *self.command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env)
+        if self.cancelled:  # stopped before the child was up: it must not run on
+            self.process.terminate()
         final: SyncEvent | None = None
         assert self.process.stdout is not None
         async for raw in self.process.stdout:
@@ -88,5 +91,6 @@ class SyncProcess:
         return final
 
     def cancel(self) -> None:
+        self.cancelled = True
         if self.process is not None and self.process.returncode is None:
             self.process.terminate()
