@@ -164,3 +164,28 @@ async def test_a_403_on_a_write_says_which_permission_and_keeps_the_journal(cach
         assert app.generation == 0  # nothing changed: no refresh
         assert enabled_of(app, ids) == [True, True, True]
     session.close()
+
+
+async def test_the_confirm_dialog_saves_the_actions_as_a_plan_instead(cache_env, tmp_path):
+    from models.plan import load_plan
+    from tui.dialogs.bundle import PathDialog
+
+    source = demo_cache()
+    app = writable_app(source)
+    target = tmp_path / "change-1234.json"
+    async with app.run_test(size=(140, 44)) as pilot:
+        ids = await mark_three_apps(pilot)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ActionConfirm))
+        await pilot.click("#plan")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+        app.screen.query_one("#path-input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "saved to" in screen_text(app)
+        assert enabled_of(app, ids) == [True, True, True]  # nothing was applied
+        assert session_of(app).journal().entries() == []
+    plan = load_plan(target.read_text())
+    assert sorted(a.service_principal_id for a in plan.actions) == ids
+    assert {a.action for a in plan.actions} == {"disable-service-principal"}
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -14,7 +14,8 @@ def confirm_for(actions, title: str):
         await settle(pilot)
         session = session_of(pilot.app)
         preview = session.offline_writer().preview(actions, session.context())
-        pilot.app.push_screen(ActionConfirm(title, preview, IN_SESSION, verb=title))
+        pilot.app.push_screen(ActionConfirm(title, preview, IN_SESSION, verb=title,
+                                            can_plan=True))  # as the app opens it
         await settle(pilot)
     return run_before
 

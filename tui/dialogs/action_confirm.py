@@ -40,6 +40,9 @@ DIALOG_CSS = """
 """
 
 
+SAVE_PLAN = "\x00save-plan"  # what the dialog gives back when the admin saves a plan instead
+
+
 class ActionConfirm(ModalScreen[str | None]):
     """Preview and confirmation of one run of writes."""
 
@@ -48,9 +51,11 @@ class ActionConfirm(ModalScreen[str | None]):
     AUTO_FOCUS = "#cancel"
     DEFAULT_CSS = DIALOG_CSS.format(name="ActionConfirm")
 
-    def __init__(self, title: str, preview: Any, where: str = "", verb: str = "Apply") -> None:
+    def __init__(self, title: str, preview: Any, where: str = "", verb: str = "Apply",
+                 can_plan: bool = False) -> None:
         super().__init__()
         self.title_text, self.preview, self.where, self.verb = title, preview, where, verb
+        self.can_plan = can_plan and bool(preview.tenant_changes)
 
     def headline(self) -> str:
         count = self.preview.tenant_changes
@@ -76,6 +81,8 @@ class ActionConfirm(ModalScreen[str | None]):
                 yield Input(placeholder=f"type {needed.text} to confirm", id="typed")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
+                if self.can_plan:  # for change management: apply later with `wlx apply`
+                    yield Button("Save as plan", id="plan")
                 yield Button(self.verb, id="confirm", variant="error",
                              disabled=bool(self.preview.refused and
                                            self.preview.tenant_changes))
@@ -99,6 +106,8 @@ class ActionConfirm(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm":
             self._confirm()
+        elif event.button.id == "plan":
+            self.dismiss(SAVE_PLAN)
         else:
             self.dismiss(None)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.writes import WriteRefused
 from models.remedies import Remedy, actions_for
-from tui.dialogs.action_confirm import ActionConfirm, RunSummary, summary_lines
+from tui.dialogs.action_confirm import SAVE_PLAN, ActionConfirm, RunSummary, summary_lines
 from tui.writes.session import session_of
 
 IDENTITY = frozenset({"identity"})
@@ -114,10 +114,16 @@ def _confirm(app: Any, title: str, actions: list[Any], context: Any, preview: An
             app.flash(f"{title}: cancelled, nothing was sent")
             report_outcome(app, "cancelled")
             return
+        if typed == SAVE_PLAN:
+            from tui.writes.plan_save import save_actions
+
+            save_actions(app, title, actions)
+            report_outcome(app, "saved as a plan")
+            return
         app.run_worker(_execute(app, title, actions, context, typed, undoes), group="writes",
                        exit_on_error=False)
     app.push_screen(ActionConfirm(title, preview, session.where or _where(session),
-                                  verb=title), confirmed)
+                                  verb=title, can_plan=undoes is None), confirmed)
 
 
 def _reporter(app: Any, title: str, progress: list[str]) -> Any:

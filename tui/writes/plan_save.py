@@ -33,6 +33,20 @@ def plan_text(app: Any, targets: list[Any]) -> tuple[str, int, list[str]]:
     return plan.dumps(), len(possible), blocked
 
 
+def save_actions(app: Any, title: str, actions: list[Any]) -> None:
+    """The confirm dialog's "Save as plan": these exact actions, to apply later."""
+    meta = app.meta or app.source.meta()
+    try:
+        plan = make_plan(session_of(app).tenant_id, actions,
+                         description=f"{title}: {len(actions)} actions (saved by wlx from "
+                                     f"{meta.tenant_name or meta.tenant_id})",
+                         createdAt=app.now().isoformat())
+    except PlanError as exc:
+        app.flash(f"plan: {exc}", "error")
+        return
+    _ask(app, plan.dumps(), len(actions), [], what=f"{title.lower()}: {len(actions)} actions")
+
+
 def default_path(app: Any) -> Path:
     return Path.cwd() / f"wlx-plan-{app.now():%Y%m%d-%H%M}.json"
 
@@ -49,7 +63,7 @@ def save_plan(app: Any, targets: list[Any]) -> None:
     app.run_worker(prepare, thread=True, group="writes", exit_on_error=False)
 
 
-def _ask(app: Any, text: str, count: int, blocked: list[str]) -> None:
+def _ask(app: Any, text: str, count: int, blocked: list[str], what: str = "") -> None:
     from tui.dialogs.bundle import PathDialog
     from tui.dialogs.confirm import ConfirmDialog
 
@@ -65,7 +79,8 @@ def _ask(app: Any, text: str, count: int, blocked: list[str]) -> None:
         except OSError as exc:
             app.flash(f"cannot write {path}: {exc.strerror or exc}", "error")
         else:
-            app.flash(f"plan of {count} disable actions saved to {path}{left_out}", "success")
+            app.flash(f"plan ({what or f'{count} disable actions'}) saved to {path}"
+                      f"{left_out}; apply it with `wlx apply`", "success")
 
     def chosen(path: Path | None) -> None:
         if path is None:
@@ -76,5 +91,5 @@ def _ask(app: Any, text: str, count: int, blocked: list[str]) -> None:
             app.push_screen(question, lambda yes: yes and write(path, True))
         else:
             write(path, False)
-    app.push_screen(PathDialog("Save as a plan", f"a plan to disable {count} identities "
-                               "(wlx-plan/1, for wlx apply)", default_path(app)), chosen)
+    app.push_screen(PathDialog("Save as a plan", f"a plan to {what or f'disable {count} identities'}"
+                               " (wlx-plan/1, for wlx apply)", default_path(app)), chosen)
