@@ -20,7 +20,14 @@ def write_private(path: Path, text: str, overwrite: bool = False) -> Path:
 
 
 def save_markdown(app: Any, default: Path, text: str, what: str) -> None:
-    """Ask for the path (PathDialog), ask again before replacing a file, then write."""
+    """Markdown of `what`, to a path the user confirms."""
+    save_text(app, default, text, f"Export {what}", f"{what} as Markdown", f"wrote {what}")
+
+
+def save_text(app: Any, default: Path, text: str, title: str, description: str,
+              done: str) -> None:
+    """Ask for the path (PathDialog), ask again before replacing a file, then write;
+    `done` starts the message after writing ("<done> to <path>")."""
     from tui.dialogs.bundle import PathDialog
     from tui.dialogs.confirm import ConfirmDialog
 
@@ -30,7 +37,7 @@ def save_markdown(app: Any, default: Path, text: str, what: str) -> None:
         except OSError as exc:
             app.flash(f"cannot write {path}: {exc.strerror or exc}", "error")
         else:
-            app.flash(f"wrote {what} to {path}", "success")
+            app.flash(f"{done} to {path}", "success")
 
     def chosen(path: Path | None) -> None:
         if path is None:
@@ -41,4 +48,4 @@ def save_markdown(app: Any, default: Path, text: str, what: str) -> None:
             app.push_screen(question, lambda yes: yes and write(path, True))
         else:
             write(path, False)
-    app.push_screen(PathDialog(f"Export {what}", f"{what} as Markdown", default), chosen)
+    app.push_screen(PathDialog(title, description, default), chosen)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.plan import PlanError, make_plan
-from tui.triage.files import write_private
+from tui.triage.files import save_text
 from tui.writes.actions import remedies_for
 from tui.writes.session import session_of
 
@@ -44,7 +44,7 @@ def save_actions(app: Any, title: str, actions: list[Any]) -> None:
     except PlanError as exc:
         app.flash(f"plan: {exc}", "error")
         return
-    _ask(app, plan.dumps(), len(actions), [], what=f"{title.lower()}: {len(actions)} actions")
+    _ask(app, plan.dumps(), len(actions), [], what=f"{title.lower()} ({len(actions)} actions)")
 
 
 def default_path(app: Any) -> Path:
@@ -64,32 +64,12 @@ def save_plan(app: Any, targets: list[Any]) -> None:
 
 
 def _ask(app: Any, text: str, count: int, blocked: list[str], what: str = "") -> None:
-    from tui.dialogs.bundle import PathDialog
-    from tui.dialogs.confirm import ConfirmDialog
-
     if not count:
         why = blocked[0] if blocked else "mark identities (space) to plan disabling them"
         app.flash(f"plan: nothing to save: {why}", "warning")
         return
-    left_out = f"; {len(blocked)} left out: {blocked[0]}" if blocked else ""
-
-    def write(path: Path, overwrite: bool) -> None:
-        try:
-            write_private(path, text, overwrite)
-        except OSError as exc:
-            app.flash(f"cannot write {path}: {exc.strerror or exc}", "error")
-        else:
-            app.flash(f"plan ({what or f'{count} disable actions'}) saved to {path}"
-                      f"{left_out}; apply it with `wlx apply`", "success")
-
-    def chosen(path: Path | None) -> None:
-        if path is None:
-            return
-        if path.exists():
-            question = ConfirmDialog("Replace the file?", f"{path} exists. Replace it?",
-                                     "Replace")
-            app.push_screen(question, lambda yes: yes and write(path, True))
-        else:
-            write(path, False)
-    app.push_screen(PathDialog("Save as a plan", f"a plan to {what or f'disable {count} identities'}"
-                               " (wlx-plan/1, for wlx apply)", default_path(app)), chosen)
+    what = what or f"disable {count} identities"
+    left_out = f" ({len(blocked)} left out: {blocked[0]})" if blocked else ""
+    save_text(app, default_path(app), text, "Save as a plan",
+              f"a plan to {what} (wlx-plan/1, for wlx apply)",
+              f"plan to {what}{left_out}, for `wlx apply`, saved")
