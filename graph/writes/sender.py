@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
+
+from graph.client import parse_retry_after
 
 DEFAULT_GRAPH = "https://graph.microsoft.com"
 TokenSource = Callable[[], Awaitable[str]]
@@ -86,24 +86,6 @@ class Answer:
         if self.request_id:
             out["requestId"] = self.request_id
         return out
-
-
-def parse_retry_after(value: Any) -> float | None:
-    """Seconds from a Retry-After value: a number (fractions too) or an HTTP date."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class Sender(Protocol):
