@@ -31,6 +31,11 @@ TAB_IDENTITIES = {
 
 async def steady(pilot) -> None:
     await settle(pilot)
+    # under load the list can still be taking focus (the footer then lacks its keys)
+    for _ in range(100):
+        if pilot.app.screen.focused is not None:
+            break
+        await pilot.pause(0.02)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()
